@@ -1,0 +1,81 @@
+using NeonRegistry.Oci;
+using NeonRegistry.Storage;
+
+namespace NeonRegistry.Api;
+
+/// <summary>distribution-spec: Pulling manifests, Pushing manifests, Deleting tags and manifests.</summary>
+internal sealed class ManifestEndpoints(ManifestStore manifests, DeletePolicy deletes)
+{
+    /// <summary>GET and HEAD: the exact bytes pushed, with the media type they were pushed as.</summary>
+    public async Task<IResult> GetAsync(HttpContext http, V2Route route, CancellationToken cancellationToken)
+    {
+        var reference = Reference.Parse(route.Argument);
+        var manifest = await manifests.GetOrNullAsync(route.Repository, reference, cancellationToken);
+        if (manifest is null)
+        {
+            return Unknown(route, reference);
+        }
+
+        http.Response.Headers[RegistryHeaders.ContentDigest] = manifest.Digest.ToString();
+        http.Response.Headers.ETag = $"\"{manifest.Digest}\"";
+        return TypedResults.Bytes(manifest.Content, manifest.MediaType);
+    }
+
+    public async Task<IResult> PutAsync(HttpContext http, V2Route route, CancellationToken cancellationToken)
+    {
+        var reference = Reference.Parse(route.Argument);
+        var content = await ReadBoundedBodyAsync(http.Request, cancellationToken);
+        var pushed = await manifests.PutAsync(route.Repository, reference, content, http.Request.ContentType, cancellationToken);
+
+        http.Response.Headers[RegistryHeaders.ContentDigest] = pushed.Digest.ToString();
+        if (pushed.Subject is { } subject)
+        {
+            http.Response.Headers[RegistryHeaders.Subject] = subject.ToString();
+        }
+
+        return TypedResults.Created($"/v2/{route.Repository}/manifests/{pushed.Digest}");
+    }
+
+    public async Task<IResult> DeleteAsync(V2Route route, CancellationToken cancellationToken)
+    {
+        deletes.EnsureAllowed();
+        var reference = Reference.Parse(route.Argument);
+        return await manifests.DeleteAsync(route.Repository, reference, cancellationToken)
+            ? TypedResults.Accepted((string?)null)
+            : Unknown(route, reference);
+    }
+
+    private static IResult Unknown(V2Route route, Reference reference) =>
+        OciResults.Error(
+            OciErrorCode.ManifestUnknown,
+            $"manifest '{reference}' is not in repository '{route.Repository}'",
+            new { name = route.Repository.Value, reference = reference.ToString() });
+
+    /// <summary>Manifests are the only bodies held in memory, so they are bounded before and while reading.</summary>
+    private static async Task<byte[]> ReadBoundedBodyAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        const int limit = ManifestStore.MaxContentLength;
+        if (request.ContentLength > limit)
+        {
+            throw TooLarge(request.ContentLength.Value);
+        }
+
+        using var buffer = new MemoryStream();
+        var chunk = new byte[64 * 1024];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            if (buffer.Length + read > limit)
+            {
+                throw TooLarge(buffer.Length + read);
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        return buffer.ToArray();
+    }
+
+    private static RegistryException TooLarge(long length) =>
+        new(OciErrorCode.ManifestTooLarge, $"the manifest is {length} bytes or more; the limit is {ManifestStore.MaxContentLength} bytes");
+}

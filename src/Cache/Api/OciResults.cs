@@ -1,0 +1,63 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using NeonRegistry.Oci;
+
+namespace NeonRegistry.Api;
+
+/// <summary>
+/// The error envelope of the distribution-spec ("Error Codes") and the one table that pairs each code with its
+/// HTTP status.
+/// </summary>
+internal static class OciResults
+{
+    // Messages are read by people in terminals; the envelope is never embedded in HTML.
+    private static readonly JsonSerializerOptions JsonOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    private static readonly Dictionary<OciErrorCode, (string Code, int Status)> Table = new()
+    {
+        [OciErrorCode.BlobUnknown] = ("BLOB_UNKNOWN", StatusCodes.Status404NotFound),
+        [OciErrorCode.BlobUploadInvalid] = ("BLOB_UPLOAD_INVALID", StatusCodes.Status400BadRequest),
+        [OciErrorCode.BlobUploadUnknown] = ("BLOB_UPLOAD_UNKNOWN", StatusCodes.Status404NotFound),
+        [OciErrorCode.DigestInvalid] = ("DIGEST_INVALID", StatusCodes.Status400BadRequest),
+        [OciErrorCode.ManifestBlobUnknown] = ("MANIFEST_BLOB_UNKNOWN", StatusCodes.Status400BadRequest),
+        [OciErrorCode.ManifestInvalid] = ("MANIFEST_INVALID", StatusCodes.Status400BadRequest),
+        [OciErrorCode.ManifestUnknown] = ("MANIFEST_UNKNOWN", StatusCodes.Status404NotFound),
+        [OciErrorCode.ManifestTooLarge] = ("MANIFEST_INVALID", StatusCodes.Status413PayloadTooLarge),
+        [OciErrorCode.NameInvalid] = ("NAME_INVALID", StatusCodes.Status400BadRequest),
+        [OciErrorCode.NameUnknown] = ("NAME_UNKNOWN", StatusCodes.Status404NotFound),
+        [OciErrorCode.SizeInvalid] = ("SIZE_INVALID", StatusCodes.Status400BadRequest),
+        [OciErrorCode.TagInvalid] = ("TAG_INVALID", StatusCodes.Status400BadRequest),
+        [OciErrorCode.RangeInvalid] = ("BLOB_UPLOAD_INVALID", StatusCodes.Status416RangeNotSatisfiable),
+        [OciErrorCode.PaginationNumberInvalid] = ("PAGINATION_NUMBER_INVALID", StatusCodes.Status400BadRequest),
+        [OciErrorCode.Unauthorized] = ("UNAUTHORIZED", StatusCodes.Status401Unauthorized),
+        [OciErrorCode.Denied] = ("DENIED", StatusCodes.Status403Forbidden),
+        [OciErrorCode.Unsupported] = ("UNSUPPORTED", StatusCodes.Status405MethodNotAllowed),
+        [OciErrorCode.TooManyRequests] = ("TOOMANYREQUESTS", StatusCodes.Status429TooManyRequests),
+        [OciErrorCode.Unavailable] = ("UNAVAILABLE", StatusCodes.Status503ServiceUnavailable),
+        [OciErrorCode.NotFound] = ("NOT_FOUND", StatusCodes.Status404NotFound),
+        [OciErrorCode.Unknown] = ("UNKNOWN", StatusCodes.Status500InternalServerError),
+    };
+
+    public static int StatusOf(OciErrorCode code) => Table[code].Status;
+
+    public static string NameOf(OciErrorCode code) => Table[code].Code;
+
+    public static IResult Error(OciErrorCode code, string message, object? detail = null) => new ErrorResult(code, message, detail);
+
+    public static IResult Error(RegistryException exception) => Error(exception.Code, exception.Message, exception.Detail);
+
+    private sealed class ErrorResult(OciErrorCode code, string message, object? detail) : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            var (name, status) = Table[code];
+            httpContext.Response.StatusCode = status;
+            var body = JsonSerializer.SerializeToUtf8Bytes(new { errors = new[] { new { code = name, message, detail } } }, JsonOptions);
+            httpContext.Response.ContentType = "application/json";
+            httpContext.Response.ContentLength = body.Length;
+            return HttpMethods.IsHead(httpContext.Request.Method)
+                ? Task.CompletedTask
+                : httpContext.Response.Body.WriteAsync(body).AsTask();
+        }
+    }
+}

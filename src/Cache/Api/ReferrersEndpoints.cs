@@ -1,0 +1,23 @@
+using NeonRegistry.Oci;
+using NeonRegistry.Storage;
+
+namespace NeonRegistry.Api;
+
+/// <summary>distribution-spec: Listing Referrers. Never 404: a subject without referrers gets an empty index.</summary>
+internal sealed class ReferrersEndpoints(ReferrersIndex referrers)
+{
+    public async Task<IResult> ListAsync(HttpContext http, V2Route route, CancellationToken cancellationToken)
+    {
+        var subject = Digest.Parse(route.Argument);
+        IEnumerable<Descriptor> found = await referrers.ListAsync(route.Repository, subject, cancellationToken);
+        string? artifactType = http.Request.Query["artifactType"];
+        if (!string.IsNullOrEmpty(artifactType))
+        {
+            found = found.Where(d => d.ArtifactType == artifactType);
+            http.Response.Headers[RegistryHeaders.FiltersApplied] = "artifactType";
+        }
+
+        var index = new { schemaVersion = 2, mediaType = MediaTypes.OciIndex, manifests = found.ToList() };
+        return TypedResults.Json(index, contentType: MediaTypes.OciIndex);
+    }
+}

@@ -1,0 +1,173 @@
+using Microsoft.AspNetCore.Http.Features;
+using NeonRegistry.Oci;
+using NeonRegistry.Storage;
+
+namespace NeonRegistry.Api;
+
+/// <summary>
+/// distribution-spec: Pushing blobs (POST then PUT, single POST, chunked PATCH, streamed PATCH) and
+/// Mounting a blob from another repository. Bytes stream to the shared store; the upload's state travels in
+/// the signed Location URL, so each request may land on a different instance.
+/// </summary>
+internal sealed class UploadEndpoints(UploadStore uploads, BlobStore blobs, UploadStateToken tokens, TimeProvider clock)
+{
+    public async Task<IResult> StartAsync(HttpContext http, V2Route route, CancellationToken cancellationToken)
+    {
+        var name = route.Repository;
+        var query = http.Request.Query;
+        if (TryMount(name, query["mount"], query["from"]) is { } mounted)
+        {
+            return BlobCreated(http, name, mounted);
+        }
+
+        var id = uploads.Start();
+        var state = new UploadState(name.Value, id, 0, null, clock.GetUtcNow());
+        if (query.ContainsKey("digest"))
+        {
+            var digest = Digest.Parse(query["digest"]);
+            var progress = await AppendAsync(http, state, cancellationToken);
+            return await CommitAsync(http, name, id, digest, progress, cancellationToken);
+        }
+
+        return UploadAccepted(http, state);
+    }
+
+    public async Task<IResult> PatchAsync(HttpContext http, V2Route route, CancellationToken cancellationToken)
+    {
+        var state = Verify(http, route);
+        if (CheckPosition(http, state) is { } refusal)
+        {
+            return refusal;
+        }
+
+        var progress = await AppendAsync(http, state, cancellationToken);
+        return UploadAccepted(http, state.With(progress));
+    }
+
+    public async Task<IResult> PutAsync(HttpContext http, V2Route route, CancellationToken cancellationToken)
+    {
+        var state = Verify(http, route);
+        var digest = Digest.Parse(http.Request.Query["digest"]);
+        var progress = state.Progress;
+        if (HasBody(http))
+        {
+            if (CheckPosition(http, state) is { } refusal)
+            {
+                return refusal;
+            }
+
+            progress = await AppendAsync(http, state, cancellationToken);
+        }
+
+        return await CommitAsync(http, route.Repository, state.UploadId, digest, progress, cancellationToken);
+    }
+
+    /// <summary>GET: how many bytes the upload holds (204 with <c>Range</c>).</summary>
+    public IResult Status(HttpContext http, V2Route route)
+    {
+        var state = Verify(http, route);
+        var length = uploads.LengthOrNull(state.UploadId) ?? throw UnknownUpload(state.UploadId);
+        WriteUploadHeaders(http, length == state.Offset ? state : state with { Offset = length, Sha256Hex = null });
+        return TypedResults.NoContent();
+    }
+
+    public IResult Cancel(HttpContext http, V2Route route)
+    {
+        var state = Verify(http, route);
+        if (uploads.LengthOrNull(state.UploadId) is null)
+        {
+            throw UnknownUpload(state.UploadId);
+        }
+
+        uploads.Cancel(state.UploadId);
+        return TypedResults.NoContent();
+    }
+
+    /// <summary>Links a blob from another repository, when the client may see it there; otherwise null (fall back to an upload).</summary>
+    private Digest? TryMount(RepositoryName name, string? mount, string? from)
+    {
+        if (!Digest.TryParse(mount, out var digest) || !RepositoryName.TryParse(from, out var source))
+        {
+            return null;
+        }
+
+        if (blobs.FindOrNull(source, digest) is null)
+        {
+            return null;
+        }
+
+        blobs.Link(name, digest);
+        return digest;
+    }
+
+    private UploadState Verify(HttpContext http, V2Route route) =>
+        tokens.Verify(http.Request.Query["_state"], route.Repository, route.Argument);
+
+    /// <summary>
+    /// Refuses a chunk that does not continue the upload where it stands: a stale state token (another chunk
+    /// landed since) or a Content-Range that starts elsewhere. 416 with the true <c>Range</c> lets the client resume.
+    /// </summary>
+    private IResult? CheckPosition(HttpContext http, UploadState state)
+    {
+        var length = uploads.LengthOrNull(state.UploadId) ?? throw UnknownUpload(state.UploadId);
+        var header = http.Request.Headers.ContentRange.ToString();
+        var rangeOk = header.Length == 0 || (ContentRange.TryParse(header, out var range) && range.Start == length);
+        if (length == state.Offset && rangeOk)
+        {
+            return null;
+        }
+
+        var current = length == state.Offset ? state : state with { Offset = length, Sha256Hex = null };
+        WriteUploadHeaders(http, current);
+        return OciResults.Error(
+            OciErrorCode.RangeInvalid,
+            $"the chunk does not continue the upload: it holds {length} bytes, so the next chunk must start at byte {length}");
+    }
+
+    private async Task<UploadProgress> AppendAsync(HttpContext http, UploadState state, CancellationToken cancellationToken)
+    {
+        // Blobs may be any size; the limit is lifted for upload bodies alone, which stream to disk.
+        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+        {
+            limit.MaxRequestBodySize = null;
+        }
+
+        long? expected = ContentRange.TryParse(http.Request.Headers.ContentRange, out var range) ? range.Length : http.Request.ContentLength;
+        return await uploads.AppendAsync(state.UploadId, state.Offset, http.Request.Body, expected, cancellationToken);
+    }
+
+    private async Task<IResult> CommitAsync(HttpContext http, RepositoryName name, string id, Digest digest, UploadProgress progress, CancellationToken cancellationToken)
+    {
+        await uploads.CommitAsync(id, digest, progress, cancellationToken);
+        blobs.Link(name, digest);
+        return BlobCreated(http, name, digest);
+    }
+
+    private static IResult BlobCreated(HttpContext http, RepositoryName name, Digest digest)
+    {
+        http.Response.Headers[RegistryHeaders.ContentDigest] = digest.ToString();
+        return TypedResults.Created($"/v2/{name}/blobs/{digest}");
+    }
+
+    private IResult UploadAccepted(HttpContext http, UploadState state)
+    {
+        WriteUploadHeaders(http, state);
+        return TypedResults.Accepted((string?)null);
+    }
+
+    private void WriteUploadHeaders(HttpContext http, UploadState state)
+    {
+        var headers = http.Response.Headers;
+        headers.Location = $"/v2/{state.Repository}/blobs/uploads/{state.UploadId}?_state={tokens.Sign(state)}";
+        headers.Range = $"0-{Math.Max(0, state.Offset - 1)}";
+        headers[RegistryHeaders.UploadUuid] = state.UploadId;
+        headers[RegistryHeaders.UploadSessionId] = state.UploadId;
+    }
+
+    private static bool HasBody(HttpContext http) =>
+        http.Request.ContentLength > 0
+        || (http.Request.ContentLength is null && http.Request.Headers.TransferEncoding.Count > 0);
+
+    private static RegistryException UnknownUpload(string id) =>
+        new(OciErrorCode.BlobUploadUnknown, $"upload {id} is unknown: it finished, was cancelled or expired; start a new upload");
+}

@@ -1,0 +1,75 @@
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using NeonRegistry.Api;
+using NeonRegistry.Configuration;
+using NeonRegistry.Storage;
+
+namespace NeonRegistry.Hosting;
+
+/// <summary>Composition of the registry: its services, its listener and its one /v2 endpoint.</summary>
+internal static class RegistryServices
+{
+    /// <exception cref="SettingsException">A setting is missing or malformed.</exception>
+    public static WebApplicationBuilder AddRegistry(this WebApplicationBuilder builder)
+    {
+        var options = EnvironmentSettings.Read(builder.Configuration);
+        if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey]))
+        {
+            builder.WebHost.UseUrls($"http://0.0.0.0:{options.Port}");
+        }
+
+        var services = builder.Services;
+        services.AddSingleton(options);
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(new StorageLayout(options.StoragePath));
+        services.AddSingleton<BlobStore>();
+        services.AddSingleton<UploadStore>();
+        services.AddSingleton<TagStore>();
+        services.AddSingleton<ReferrersIndex>();
+        services.AddSingleton<ManifestStore>();
+        services.AddSingleton<RepositoryCatalog>();
+
+        services.AddSingleton<UploadStateToken>();
+        services.AddSingleton<DeletePolicy>();
+        services.AddSingleton<BlobEndpoints>();
+        services.AddSingleton<UploadEndpoints>();
+        services.AddSingleton<ManifestEndpoints>();
+        services.AddSingleton<TagEndpoints>();
+        services.AddSingleton<CatalogEndpoints>();
+        services.AddSingleton<ReferrersEndpoints>();
+        services.AddSingleton<V2Dispatcher>();
+
+        services.AddExceptionHandler<OciExceptionHandler>();
+        services.AddProblemDetails();
+        return builder;
+    }
+
+    public static WebApplication MapRegistryApi(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.Use((http, next) =>
+        {
+            // Docker's clients look for this header on every response to know they talk to a v2 registry. Set as
+            // the response starts, so error responses (whose headers the exception handler resets) carry it too.
+            http.Response.OnStarting(() =>
+            {
+                http.Response.Headers[RegistryHeaders.ApiVersion] = "registry/2.0";
+                return Task.CompletedTask;
+            });
+            return next(http);
+        });
+
+        app.Map("/v2", (HttpContext http, V2Dispatcher dispatcher) => dispatcher.DispatchAsync(http));
+        app.Map("/v2/{**path}", (HttpContext http, V2Dispatcher dispatcher) => dispatcher.DispatchAsync(http));
+
+        app.Lifetime.ApplicationStarted.Register(() => LogListening(app));
+        return app;
+    }
+
+    private static void LogListening(WebApplication app)
+    {
+        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+        var storage = app.Services.GetRequiredService<StorageLayout>().Root;
+        app.Logger.LogInformation("neon-registry listening on {Addresses}, storage {StoragePath}", string.Join(", ", addresses), storage);
+    }
+}

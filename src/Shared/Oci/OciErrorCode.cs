@@ -1,0 +1,30 @@
+namespace NeonRegistry.Oci;
+
+/// <summary>
+/// The error codes of the distribution-spec ("Error Codes"), plus the few that distribution adds for cases the
+/// spec leaves open. The HTTP status of each is decided in exactly one table in the host.
+/// </summary>
+public enum OciErrorCode
+{
+    BlobUnknown,
+    BlobUploadInvalid,
+    BlobUploadUnknown,
+    DigestInvalid,
+    ManifestBlobUnknown,
+    ManifestInvalid,
+    ManifestUnknown,
+    ManifestTooLarge,
+    NameInvalid,
+    NameUnknown,
+    SizeInvalid,
+    TagInvalid,
+    RangeInvalid,
+    PaginationNumberInvalid,
+    Unauthorized,
+    Denied,
+    Unsupported,
+    TooManyRequests,
+    Unavailable,
+    NotFound,
+    Unknown,
+}

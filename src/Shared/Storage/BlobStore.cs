@@ -1,0 +1,88 @@
+using NeonRegistry.Oci;
+
+namespace NeonRegistry.Storage;
+
+/// <summary>
+/// Content-addressed blobs, shared by all repositories, and the per-repository links that make a blob visible
+/// in a repository. A blob is only ever reached through a link: pushing or mounting it is what creates one.
+/// </summary>
+public sealed class BlobStore(StorageLayout layout)
+{
+    /// <summary>The committed blob as seen from <paramref name="name"/>, or null when it is not visible there.</summary>
+    public BlobInfo? FindOrNull(RepositoryName name, Digest digest)
+    {
+        if (!File.Exists(layout.LayerLink(name, digest)))
+        {
+            return null;
+        }
+
+        var file = new FileInfo(layout.Blob(digest));
+        return file.Exists ? new BlobInfo(digest, file.FullName, file.Length) : null;
+    }
+
+    /// <summary>True when the registry holds the blob at all, in any repository.</summary>
+    public bool Exists(Digest digest) => File.Exists(layout.Blob(digest));
+
+    /// <summary>Makes a committed blob visible in a repository. Idempotent.</summary>
+    public void Link(RepositoryName name, Digest digest)
+    {
+        var link = layout.LayerLink(name, digest);
+        if (!File.Exists(link))
+        {
+            // An empty marker: its existence is the whole state, so creating it is already atomic.
+            Directory.CreateDirectory(Path.GetDirectoryName(link)!);
+            new FileStream(link, FileMode.OpenOrCreate, FileAccess.Write).Dispose();
+        }
+    }
+
+    /// <summary>Removes a blob from a repository's view; the content stays for GC to judge.</summary>
+    /// <returns>False when the blob was not visible in the repository.</returns>
+    public bool Unlink(RepositoryName name, Digest digest)
+    {
+        var link = layout.LayerLink(name, digest);
+        if (!File.Exists(link))
+        {
+            return false;
+        }
+
+        File.Delete(link);
+        return true;
+    }
+
+    /// <summary>
+    /// Moves a complete, verified file into the content-addressed store. Two writers of one digest race
+    /// harmlessly: both hold the same bytes, and the rename replaces one with the other.
+    /// </summary>
+    public void Commit(string verifiedFile, Digest digest)
+    {
+        if (Exists(digest))
+        {
+            File.Delete(verifiedFile);
+            return;
+        }
+
+        AtomicFile.Publish(verifiedFile, layout.Blob(digest));
+    }
+
+    /// <summary>Stores small, already-verified content (a manifest) under its digest.</summary>
+    public async Task PutAsync(Digest digest, ReadOnlyMemory<byte> content, CancellationToken cancellationToken)
+    {
+        if (!Exists(digest))
+        {
+            await AtomicFile.WriteAsync(layout.Blob(digest), content, cancellationToken);
+        }
+    }
+
+    /// <summary>Reads small content (a manifest) whole; null when the blob is gone.</summary>
+    public async Task<byte[]?> ReadOrNullAsync(Digest digest, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await File.ReadAllBytesAsync(layout.Blob(digest), cancellationToken);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,43 @@
+using System.Buffers;
+using System.Security.Cryptography;
+
+namespace NeonRegistry.Storage;
+
+/// <summary>Copies a stream to a file while hashing it, so content is digested as it arrives, never buffered whole.</summary>
+public static class DigestingWriter
+{
+    // Large enough that a fast client is not throttled by syscalls, small enough to rent per request.
+    private const int BufferSize = 128 * 1024;
+
+    /// <returns>The number of bytes copied.</returns>
+    public static async Task<long> CopyAsync(Stream source, Stream destination, IncrementalHash? hash, CancellationToken cancellationToken)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
+        try
+        {
+            long total = 0;
+            int read;
+            while ((read = await source.ReadAsync(buffer.AsMemory(0, BufferSize), cancellationToken)) > 0)
+            {
+                hash?.AppendData(buffer, 0, read);
+                await destination.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+                total += read;
+            }
+
+            return total;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>Re-reads a file from disk to digest it, for uploads whose chunks arrived in several requests.</summary>
+    public static async Task<byte[]> HashFileAsync(string path, HashAlgorithmName algorithm, CancellationToken cancellationToken)
+    {
+        using var hash = IncrementalHash.CreateHash(algorithm);
+        await using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, bufferSize: 0, FileOptions.Asynchronous | FileOptions.SequentialScan);
+        await CopyAsync(file, Stream.Null, hash, cancellationToken);
+        return hash.GetHashAndReset();
+    }
+}

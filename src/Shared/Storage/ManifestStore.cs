@@ -1,0 +1,141 @@
+using System.Security.Cryptography;
+using NeonRegistry.Oci;
+
+namespace NeonRegistry.Storage;
+
+/// <summary>
+/// Manifests of a repository. The bytes go to the blob store under their digest; a revision file records that
+/// the repository holds the manifest and with which media type; tags and referrers point at revisions.
+/// Writes go content first, then revision, then referrer, then tag, so a crash between any two leaves nothing
+/// that points at missing content.
+/// </summary>
+public sealed class ManifestStore(StorageLayout layout, BlobStore blobs, TagStore tags, ReferrersIndex referrers)
+{
+    /// <summary>The largest manifest accepted; distribution uses the same bound.</summary>
+    public const int MaxContentLength = 4 * 1024 * 1024;
+
+    /// <summary>The manifest a tag or digest names in the repository, or null when there is none.</summary>
+    public async Task<StoredManifest?> GetOrNullAsync(RepositoryName name, Reference reference, CancellationToken cancellationToken)
+    {
+        var digest = reference.Digest ?? await tags.ResolveOrNullAsync(name, reference.Tag!, cancellationToken);
+        if (digest is not { } found)
+        {
+            return null;
+        }
+
+        var mediaType = await ReadRevisionOrNullAsync(name, found, cancellationToken);
+        if (mediaType is null)
+        {
+            return null;
+        }
+
+        var content = await blobs.ReadOrNullAsync(found, cancellationToken);
+        return content is null ? null : new StoredManifest(found, mediaType, content);
+    }
+
+    public bool Exists(RepositoryName name, Digest digest) => File.Exists(layout.ManifestRevision(name, digest));
+
+    /// <summary>Validates and stores a manifest, then points the tag (if the reference is one) at it.</summary>
+    /// <exception cref="RegistryException">
+    /// MANIFEST_INVALID, DIGEST_INVALID (content does not match a digest reference),
+    /// MANIFEST_BLOB_UNKNOWN (a config, layer or child manifest the repository does not hold).
+    /// </exception>
+    public async Task<PushedManifest> PutAsync(RepositoryName name, Reference reference, byte[] content, string? contentType, CancellationToken cancellationToken)
+    {
+        var document = ManifestDocument.Parse(content, contentType);
+        var digest = reference.Digest is { Algorithm: Digest.Sha512 }
+            ? Digest.FromHash(Digest.Sha512, SHA512.HashData(content))
+            : Digest.Compute(content);
+        if (reference.Digest is { } expected && expected != digest)
+        {
+            throw new RegistryException(
+                OciErrorCode.DigestInvalid,
+                $"the manifest's content has digest {digest}, not the {expected} it was pushed as",
+                new { expected = expected.ToString(), actual = digest.ToString() });
+        }
+
+        EnsureReferencesPresent(name, document);
+
+        await blobs.PutAsync(digest, content, cancellationToken);
+        await AtomicFile.WriteTextAsync(layout.ManifestRevision(name, digest), document.MediaType, cancellationToken);
+        Digest? subject = null;
+        if (document.Subject is { } subjectDescriptor)
+        {
+            subject = Digest.Parse(subjectDescriptor.Digest);
+            var self = new Descriptor(document.MediaType, digest.ToString(), content.Length)
+            {
+                ArtifactType = document.ArtifactType,
+                Annotations = document.Annotations,
+            };
+            await referrers.AddAsync(name, subject.Value, self, cancellationToken);
+        }
+
+        if (reference.Tag is { } tag)
+        {
+            await tags.SetAsync(name, tag, digest, cancellationToken);
+        }
+
+        return new PushedManifest(digest, subject);
+    }
+
+    /// <summary>
+    /// Deletes a tag, or a manifest by digest together with the tags that point at it and its referrers entry.
+    /// </summary>
+    /// <returns>False when there was nothing to delete.</returns>
+    public async Task<bool> DeleteAsync(RepositoryName name, Reference reference, CancellationToken cancellationToken)
+    {
+        if (reference.Tag is { } tag)
+        {
+            return tags.Delete(name, tag);
+        }
+
+        var digest = reference.Digest!.Value;
+        var stored = await GetOrNullAsync(name, reference, cancellationToken);
+        if (stored is null)
+        {
+            return false;
+        }
+
+        foreach (var pointing in await tags.FindPointingAtAsync(name, digest, cancellationToken))
+        {
+            tags.Delete(name, pointing);
+        }
+
+        if (ManifestDocument.Parse(stored.Content, stored.MediaType).Subject is { } subject)
+        {
+            referrers.Remove(name, Digest.Parse(subject.Digest), digest);
+        }
+
+        File.Delete(layout.ManifestRevision(name, digest));
+        return true;
+    }
+
+    private void EnsureReferencesPresent(RepositoryName name, ManifestDocument document)
+    {
+        foreach (var descriptor in document.References())
+        {
+            var digest = Digest.Parse(descriptor.Digest);
+            var present = document.IsIndex ? Exists(name, digest) : blobs.FindOrNull(name, digest) is not null;
+            if (!present)
+            {
+                var what = document.IsIndex ? "child manifest" : "blob";
+                throw new RegistryException(
+                    OciErrorCode.ManifestBlobUnknown,
+                    $"{what} {digest} named by the manifest is not in repository '{name}': push it first",
+                    new { digest = digest.ToString() });
+            }
+        }
+    }
+
+    private async Task<string?> ReadRevisionOrNullAsync(RepositoryName name, Digest digest, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await File.ReadAllTextAsync(layout.ManifestRevision(name, digest), cancellationToken);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,83 @@
+using NeonRegistry.Oci;
+
+namespace NeonRegistry.Storage;
+
+/// <summary>
+/// Every path in the store, and the only place that builds one. Names and digests arrive already checked
+/// against the spec's grammar; <see cref="Confine"/> is the last line of defence, not the first.
+/// </summary>
+/// <remarks>
+/// <code>
+/// &lt;root&gt;/
+///   blobs/&lt;alg&gt;/&lt;hex[0..2]&gt;/&lt;hex&gt;                       blob content, manifests included, by digest
+///   repositories/&lt;name&gt;/                               &lt;name&gt; may hold '/', so repositories nest
+///     _layers/&lt;alg&gt;/&lt;hex&gt;                              empty: the blob is visible in this repository
+///     _manifests/revisions/&lt;alg&gt;/&lt;hex&gt;                 the manifest's media type: it is in this repository
+///     _manifests/tags/&lt;tag&gt;                            the digest the tag points at
+///     _referrers/&lt;alg&gt;/&lt;subject hex&gt;/&lt;alg&gt;/&lt;hex&gt;     the referrer's descriptor (JSON)
+///   uploads/&lt;id&gt;/data                                 the bytes of an unfinished upload
+/// </code>
+/// Underscore-prefixed directories cannot clash with repository components, which the grammar makes start with
+/// [a-z0-9]. Files are committed by rename from a ".tmp-" sibling (<see cref="AtomicFile"/>), so a listing skips
+/// names that start with '.'. Everything lives on one filesystem, so an upload commits into blobs/ by rename.
+/// </remarks>
+public sealed class StorageLayout
+{
+    public StorageLayout(string root)
+    {
+        Root = Path.GetFullPath(root);
+    }
+
+    public string Root { get; }
+
+    public string BlobsRoot => Path.Combine(Root, "blobs");
+
+    public string RepositoriesRoot => Path.Combine(Root, "repositories");
+
+    public string UploadsRoot => Path.Combine(Root, "uploads");
+
+    public string Blob(Digest digest) => Confine(BlobsRoot, digest.Algorithm, digest.Hex[..2], digest.Hex);
+
+    public string Repository(RepositoryName name) => Confine(RepositoriesRoot, name.Value);
+
+    public string LayerLink(RepositoryName name, Digest digest) =>
+        Confine(Repository(name), "_layers", digest.Algorithm, digest.Hex);
+
+    public string ManifestsDirectory(RepositoryName name) => Confine(Repository(name), "_manifests");
+
+    public string ManifestRevision(RepositoryName name, Digest digest) =>
+        Confine(ManifestsDirectory(name), "revisions", digest.Algorithm, digest.Hex);
+
+    public string TagsDirectory(RepositoryName name) => Confine(ManifestsDirectory(name), "tags");
+
+    public string TagLink(RepositoryName name, string tag) =>
+        Tag.IsValid(tag) ? Confine(TagsDirectory(name), tag) : throw new ArgumentException($"invalid tag '{tag}'", nameof(tag));
+
+    public string ReferrersDirectory(RepositoryName name, Digest subject) =>
+        Confine(Repository(name), "_referrers", subject.Algorithm, subject.Hex);
+
+    public string ReferrerLink(RepositoryName name, Digest subject, Digest referrer) =>
+        Confine(ReferrersDirectory(name, subject), referrer.Algorithm, referrer.Hex);
+
+    /// <summary>An upload's directory; the id is ours (a GUID in "N" form) but is checked again here.</summary>
+    public string Upload(string uploadId) =>
+        IsUploadId(uploadId) ? Confine(UploadsRoot, uploadId) : throw new ArgumentException($"invalid upload id '{uploadId}'", nameof(uploadId));
+
+    public string UploadData(string uploadId) => Path.Combine(Upload(uploadId), "data");
+
+    public static bool IsUploadId(string value) => value.Length == 32 && value.All(char.IsAsciiHexDigitLower);
+
+    /// <summary>True for the temp files and other hidden names that listings must not report.</summary>
+    public static bool IsHidden(string fileName) => fileName.StartsWith('.');
+
+    private static string Confine(string parent, params string[] parts)
+    {
+        var path = Path.GetFullPath(Path.Combine([parent, .. parts]));
+        if (!path.StartsWith(parent + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException($"path '{path}' escapes '{parent}'");
+        }
+
+        return path;
+    }
+}

@@ -1,0 +1,108 @@
+using System.Security.Cryptography;
+using NeonRegistry.Oci;
+
+namespace NeonRegistry.Storage;
+
+/// <summary>
+/// Blob uploads in progress. The bytes live on the shared store, keyed by an upload id; everything else a
+/// later request needs (repository, offset, running digest) travels in the signed upload-state token, so any
+/// instance can continue an upload that another began.
+/// </summary>
+public sealed class UploadStore(StorageLayout layout, BlobStore blobs)
+{
+    /// <summary>Creates an empty upload and returns its id.</summary>
+    public string Start()
+    {
+        var id = Guid.NewGuid().ToString("N");
+        Directory.CreateDirectory(layout.Upload(id));
+        File.Create(layout.UploadData(id)).Dispose();
+        return id;
+    }
+
+    /// <summary>The number of bytes received so far, or null when the upload does not exist (finished, cancelled, purged).</summary>
+    public long? LengthOrNull(string id)
+    {
+        var data = new FileInfo(layout.UploadData(id));
+        return data.Exists ? data.Length : null;
+    }
+
+    /// <summary>
+    /// Appends a chunk that must start exactly at <paramref name="offset"/> (distribution-spec: chunks are received in order).
+    /// </summary>
+    /// <param name="expectedLength">The chunk length the client declared, when it declared one.</param>
+    /// <exception cref="RegistryException">BLOB_UPLOAD_UNKNOWN, RANGE_INVALID (out of order), SIZE_INVALID (short or long body).</exception>
+    public async Task<UploadProgress> AppendAsync(string id, long offset, Stream body, long? expectedLength, CancellationToken cancellationToken)
+    {
+        await using var data = OpenData(id);
+        if (data.Length != offset)
+        {
+            throw new RegistryException(OciErrorCode.RangeInvalid, $"chunk starts at byte {offset} but the upload holds {data.Length} bytes");
+        }
+
+        data.Seek(offset, SeekOrigin.Begin);
+        using var hash = offset == 0 ? IncrementalHash.CreateHash(HashAlgorithmName.SHA256) : null;
+        var copied = await DigestingWriter.CopyAsync(body, data, hash, cancellationToken);
+        if (expectedLength is { } expected && copied != expected)
+        {
+            data.SetLength(offset);
+            throw new RegistryException(OciErrorCode.SizeInvalid, $"the chunk declared {expected} bytes but {copied} arrived; it was discarded");
+        }
+
+        data.Flush(flushToDisk: true);
+        var sha256 = hash is null ? null : Convert.ToHexStringLower(hash.GetHashAndReset());
+        return new UploadProgress(offset + copied, sha256);
+    }
+
+    /// <summary>
+    /// Verifies the upload against <paramref name="digest"/> and, only if it matches, moves it into the blob store.
+    /// A mismatch deletes the upload: nothing of it stays behind.
+    /// </summary>
+    /// <param name="progress">What the last append learnt, to skip re-reading the data when it already covers every byte.</param>
+    /// <exception cref="RegistryException">BLOB_UPLOAD_UNKNOWN, DIGEST_INVALID.</exception>
+    public async Task CommitAsync(string id, Digest digest, UploadProgress? progress, CancellationToken cancellationToken)
+    {
+        var data = layout.UploadData(id);
+        var length = LengthOrNull(id) ?? throw Unknown(id);
+        var actualHex = progress is { Sha256Hex: { } known } && progress.Length == length && digest.Algorithm == Digest.Sha256
+            ? known
+            : Convert.ToHexStringLower(await DigestingWriter.HashFileAsync(data, digest.HashAlgorithm, cancellationToken));
+        if (actualHex != digest.Hex)
+        {
+            Cancel(id);
+            throw new RegistryException(
+                OciErrorCode.DigestInvalid,
+                $"the uploaded content ({length} bytes) has digest {digest.Algorithm}:{actualHex}, not {digest}; the upload was discarded",
+                new { expected = digest.ToString(), actual = $"{digest.Algorithm}:{actualHex}" });
+        }
+
+        blobs.Commit(data, digest);
+        Cancel(id);
+    }
+
+    /// <summary>Deletes an upload and its bytes. Idempotent.</summary>
+    public void Cancel(string id)
+    {
+        try
+        {
+            Directory.Delete(layout.Upload(id), recursive: true);
+        }
+        catch (DirectoryNotFoundException)
+        {
+        }
+    }
+
+    private FileStream OpenData(string id)
+    {
+        try
+        {
+            return new FileStream(layout.UploadData(id), FileMode.Open, FileAccess.Write, FileShare.Read, bufferSize: 0, FileOptions.Asynchronous);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw Unknown(id);
+        }
+    }
+
+    private static RegistryException Unknown(string id) =>
+        new(OciErrorCode.BlobUploadUnknown, $"upload {id} is unknown: it finished, was cancelled or expired; start a new upload");
+}

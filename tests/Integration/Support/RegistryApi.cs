@@ -1,0 +1,63 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+
+namespace NeonRegistry.Integration.Support;
+
+/// <summary>Small helpers over the raw HTTP API, for tests that need content in place before the part they test.</summary>
+public static class RegistryApi
+{
+    public static async Task<string> PushBlobAsync(this HttpClient client, string repository, byte[] content)
+    {
+        var digest = TestContent.DigestOf(content);
+        using var response = await client.PostAsync($"/v2/{repository}/blobs/uploads/?digest={digest}", Octets(content));
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        return digest;
+    }
+
+    public static async Task<HttpResponseMessage> PutManifestAsync(this HttpClient client, string repository, string reference, string mediaType, byte[] manifest)
+    {
+        var body = new ByteArrayContent(manifest);
+        body.Headers.ContentType = new MediaTypeHeaderValue(mediaType);
+        return await client.PutAsync($"/v2/{repository}/manifests/{reference}", body);
+    }
+
+    /// <summary>Pushes a small OCI image (config and <paramref name="layerCount"/> random layers) and tags it.</summary>
+    public static async Task<PushedImage> PushImageAsync(this HttpClient client, string repository, string tag, int layerCount = 2, object? subject = null, string? artifactType = null)
+    {
+        var layers = Enumerable.Range(0, layerCount).Select(_ => TestContent.RandomLayer(1024)).ToList();
+        var config = TestContent.Config(layers.Select(l => l.DiffId));
+        foreach (var (layer, _) in layers)
+        {
+            await client.PushBlobAsync(repository, layer);
+        }
+
+        await client.PushBlobAsync(repository, config);
+        var manifest = TestContent.Manifest(
+            TestContent.OciManifest, TestContent.OciConfig, config, layers.Select(l => (TestContent.OciLayer, l.Layer)), subject, artifactType);
+        using var response = await client.PutManifestAsync(repository, tag, TestContent.OciManifest, manifest);
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        return new PushedImage(manifest, TestContent.DigestOf(manifest), config, layers.Select(l => l.Layer).ToList());
+    }
+
+    public static ByteArrayContent Octets(byte[] content, int offset = 0, int? count = null)
+    {
+        var body = new ByteArrayContent(content, offset, count ?? content.Length - offset);
+        body.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+        return body;
+    }
+
+    /// <summary>The first error code of an OCI error envelope.</summary>
+    public static async Task<string> ErrorCodeAsync(this HttpResponseMessage response)
+    {
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return json.RootElement.GetProperty("errors")[0].GetProperty("code").GetString()!;
+    }
+
+    public static string Header(this HttpResponseMessage response, string name) =>
+        response.Headers.TryGetValues(name, out var values) ? string.Join(",", values)
+        : response.Content.Headers.TryGetValues(name, out var contentValues) ? string.Join(",", contentValues)
+        : throw new Xunit.Sdk.XunitException($"response has no {name} header");
+}
+
+public sealed record PushedImage(byte[] Manifest, string Digest, byte[] Config, IReadOnlyList<byte[]> Layers);
