@@ -62,6 +62,10 @@ internal static class RegistryServices
         app.Map("/v2", (HttpContext http, V2Dispatcher dispatcher) => dispatcher.DispatchAsync(http));
         app.Map("/v2/{**path}", (HttpContext http, V2Dispatcher dispatcher) => dispatcher.DispatchAsync(http));
 
+        // Kestrel resolves dot segments before routing, so "/v2/../x" arrives as "/x"; the dispatcher reads the
+        // raw target and refuses such names instead of letting them fall through as an unknown path.
+        app.MapFallback((HttpContext http, V2Dispatcher dispatcher) => dispatcher.DispatchAsync(http));
+
         app.Lifetime.ApplicationStarted.Register(() => LogListening(app));
         return app;
     }
