@@ -5,6 +5,8 @@ namespace NeonRegistry.Integration;
 /// <summary>No request of any shape reads or writes outside the storage root; hostile names are NAME_INVALID.</summary>
 public sealed class PathSafetyTests
 {
+    private static readonly string Login = RegistryServer.BasicAuth(RegistryServer.Username, RegistryServer.Password).ToString();
+
     [Theory]
     [InlineData("GET", "/v2/a/../b/manifests/latest")]
     [InlineData("GET", "/v2/../../etc/manifests/latest")]
@@ -22,7 +24,7 @@ public sealed class PathSafetyTests
     {
         await using var server = await RegistryServer.StartAsync();
 
-        var (status, response) = await RawHttp.SendAsync(server.BaseAddress, method, target);
+        var (status, response) = await RawHttp.SendAsync(server.BaseAddress, method, target, Login);
 
         Assert.Equal(400, status);
         Assert.Contains("NAME_INVALID", response);
@@ -35,7 +37,7 @@ public sealed class PathSafetyTests
         await using var server = await RegistryServer.StartAsync();
         var name = string.Join('/', Enumerable.Repeat(new string('a', 50), 6));
 
-        var (status, response) = await RawHttp.SendAsync(server.BaseAddress, "POST", $"/v2/{name}/blobs/uploads/");
+        var (status, response) = await RawHttp.SendAsync(server.BaseAddress, "POST", $"/v2/{name}/blobs/uploads/", Login);
 
         Assert.Equal(400, status);
         Assert.Contains("NAME_INVALID", response);
@@ -46,7 +48,7 @@ public sealed class PathSafetyTests
     {
         await using var server = await RegistryServer.StartAsync();
 
-        var (status, _) = await RawHttp.SendAsync(server.BaseAddress, "GET", "/v2/a\0b/manifests/latest");
+        var (status, _) = await RawHttp.SendAsync(server.BaseAddress, "GET", "/v2/a\0b/manifests/latest", Login);
 
         Assert.Equal(400, status);
     }
@@ -56,7 +58,7 @@ public sealed class PathSafetyTests
     {
         await using var server = await RegistryServer.StartAsync();
 
-        var (status, response) = await RawHttp.SendAsync(server.BaseAddress, "PUT", "/v2/app/manifests/..");
+        var (status, response) = await RawHttp.SendAsync(server.BaseAddress, "PUT", "/v2/app/manifests/..", Login);
 
         Assert.Equal(400, status);
         Assert.Contains("TAG_INVALID", response);
@@ -68,7 +70,7 @@ public sealed class PathSafetyTests
     {
         await using var server = await RegistryServer.StartAsync();
 
-        var (status, response) = await RawHttp.SendAsync(server.BaseAddress, "GET", "/v2/app/whatever");
+        var (status, response) = await RawHttp.SendAsync(server.BaseAddress, "GET", "/v2/app/whatever", Login);
 
         Assert.Equal(404, status);
         Assert.Contains("NOT_FOUND", response);
@@ -79,7 +81,7 @@ public sealed class PathSafetyTests
     {
         await using var server = await RegistryServer.StartAsync();
 
-        var (status, response) = await RawHttp.SendAsync(server.BaseAddress, "POST", "/v2/app/tags/list");
+        var (status, response) = await RawHttp.SendAsync(server.BaseAddress, "POST", "/v2/app/tags/list", Login);
 
         Assert.Equal(405, status);
         Assert.Contains("UNSUPPORTED", response);

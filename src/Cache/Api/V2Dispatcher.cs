@@ -14,6 +14,11 @@ internal sealed class V2Dispatcher(
     CatalogEndpoints catalog,
     ReferrersEndpoints referrers)
 {
+    private const string RouteKey = "neon-registry.route";
+
+    /// <summary>The route of a request the dispatcher has parsed, for the request log line.</summary>
+    public static V2Route? RouteOf(HttpContext http) => http.Items.TryGetValue(RouteKey, out var route) ? route as V2Route : null;
+
     public async Task<IResult> DispatchAsync(HttpContext http)
     {
         var rawTarget = http.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestFeature>()?.RawTarget ?? http.Request.Path.Value!;
@@ -23,6 +28,7 @@ internal sealed class V2Dispatcher(
             return OciResults.Error(OciErrorCode.NotFound, $"'{http.Request.Path}' is not an endpoint of the registry API");
         }
 
+        http.Items[RouteKey] = route;
         var method = HttpMethods.IsHead(http.Request.Method) ? HttpMethods.Get : http.Request.Method;
         var ct = http.RequestAborted;
         return (route.Kind, method) switch

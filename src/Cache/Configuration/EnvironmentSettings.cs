@@ -1,4 +1,5 @@
 using System.Globalization;
+using Serilog.Events;
 
 namespace NeonRegistry.Configuration;
 
@@ -12,24 +13,43 @@ internal static class EnvironmentSettings
     public const int MinimumSecretLength = 32;
 
     /// <exception cref="SettingsException">A setting is missing or malformed.</exception>
-    public static RegistryOptions Read(IConfiguration configuration) => new()
+    public static RegistryOptions Read(IConfiguration configuration)
     {
-        StoragePath = configuration["STORAGE_PATH"] is { Length: > 0 } path ? path : RegistryOptions.DefaultStoragePath,
-        Port = ReadPort(configuration["PORT"]),
-        Secret = ReadSecret(configuration["SECRET"]),
-        DeleteEnabled = ReadBoolean(configuration, "DELETE_ENABLED", defaultValue: true),
-    };
+        string? Get(string name) => configuration[name] is { Length: > 0 } value ? value : null;
+
+        return new RegistryOptions
+        {
+            StoragePath = Get("STORAGE_PATH") ?? RegistryOptions.DefaultStoragePath,
+            Port = ReadPort(Get("PORT")),
+            Secret = ReadSecret(Get("SECRET")),
+            Username = ReadUsername(Get("USERNAME")),
+            Password = Get("PASSWORD") ?? throw new SettingsException("PASSWORD is required: the password of the registry login USERNAME"),
+            HtpasswdFile = ReadExistingFile("HTPASSWD_FILE", Get("HTPASSWD_FILE")),
+            ReadOnly = ReadBoolean("READ_ONLY", Get("READ_ONLY"), defaultValue: false),
+            DeleteEnabled = ReadBoolean("DELETE_ENABLED", Get("DELETE_ENABLED"), defaultValue: true),
+            LogLevel = ReadLogLevel(Get("LOG_LEVEL")),
+            JsonLogs = ReadLogFormat(Get("LOG_FORMAT")),
+            InstanceName = Get("HOST") ?? Environment.MachineName,
+        };
+    }
 
     private static string ReadSecret(string? value) => value switch
     {
-        null or "" => throw new SettingsException($"SECRET is required: set it to the same random string of at least {MinimumSecretLength} characters on every instance"),
+        null => throw new SettingsException($"SECRET is required: set it to the same random string of at least {MinimumSecretLength} characters on every instance"),
         { Length: < MinimumSecretLength } => throw new SettingsException($"SECRET must be at least {MinimumSecretLength} characters (it has {value.Length})"),
+        _ => value,
+    };
+
+    private static string ReadUsername(string? value) => value switch
+    {
+        null => throw new SettingsException("USERNAME is required: the user name of the registry login"),
+        _ when value.Contains(':') => throw new SettingsException("USERNAME must not contain ':' (basic authentication splits on it)"),
         _ => value,
     };
 
     private static int ReadPort(string? value)
     {
-        if (string.IsNullOrEmpty(value))
+        if (value is null)
         {
             return RegistryOptions.DefaultPort;
         }
@@ -39,12 +59,30 @@ internal static class EnvironmentSettings
             : throw new SettingsException($"PORT '{value}' is not a port number (0-65535)");
     }
 
-    private static bool ReadBoolean(IConfiguration configuration, string name, bool defaultValue) =>
-        configuration[name] switch
-        {
-            null or "" => defaultValue,
-            "true" => true,
-            "false" => false,
-            var other => throw new SettingsException($"{name} '{other}' must be 'true' or 'false'"),
-        };
+    private static bool ReadBoolean(string name, string? value, bool defaultValue) => value switch
+    {
+        null => defaultValue,
+        "true" => true,
+        "false" => false,
+        _ => throw new SettingsException($"{name} '{value}' must be 'true' or 'false'"),
+    };
+
+    private static LogEventLevel ReadLogLevel(string? value) => value switch
+    {
+        null or "info" => LogEventLevel.Information,
+        "error" => LogEventLevel.Error,
+        "warn" => LogEventLevel.Warning,
+        "debug" => LogEventLevel.Debug,
+        _ => throw new SettingsException($"LOG_LEVEL '{value}' must be one of error, warn, info, debug"),
+    };
+
+    private static bool ReadLogFormat(string? value) => value switch
+    {
+        null or "text" => false,
+        "json" => true,
+        _ => throw new SettingsException($"LOG_FORMAT '{value}' must be 'text' or 'json'"),
+    };
+
+    private static string? ReadExistingFile(string name, string? value) =>
+        value is null || File.Exists(value) ? value : throw new SettingsException($"{name} '{value}' does not exist");
 }

@@ -1,3 +1,5 @@
+using Serilog.Events;
+
 namespace NeonRegistry.Configuration;
 
 /// <summary>The validated settings of one registry instance. Built only by <see cref="EnvironmentSettings"/>.</summary>
@@ -14,6 +16,25 @@ internal sealed record RegistryOptions
     /// <summary>Signs upload state; the same on every instance so any of them can continue an upload.</summary>
     public required string Secret { get; init; }
 
+    /// <summary>The registry login; null only where the mode lets clients in anonymously.</summary>
+    public required string? Username { get; init; }
+
+    public required string? Password { get; init; }
+
+    /// <summary>An htpasswd file of extra users (bcrypt entries), re-read when it changes.</summary>
+    public string? HtpasswdFile { get; init; }
+
+    /// <summary>When true, every write answers 405 UNSUPPORTED: the state garbage collection runs in.</summary>
+    public bool ReadOnly { get; init; }
+
     /// <summary>When false, deletes of manifests, tags and blobs answer 405 UNSUPPORTED.</summary>
     public bool DeleteEnabled { get; init; } = true;
+
+    public LogEventLevel LogLevel { get; init; } = LogEventLevel.Information;
+
+    /// <summary>JSON lines for log collectors instead of text for people.</summary>
+    public bool JsonLogs { get; init; }
+
+    /// <summary>This instance's name in every log line (HOST, else the machine's name).</summary>
+    public required string InstanceName { get; init; }
 }

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using NeonRegistry.Api;
+using NeonRegistry.Auth;
 using NeonRegistry.Configuration;
 using NeonRegistry.Storage;
 
@@ -13,6 +14,7 @@ internal static class RegistryServices
     public static WebApplicationBuilder AddRegistry(this WebApplicationBuilder builder)
     {
         var options = EnvironmentSettings.Read(builder.Configuration);
+        builder.AddRegistryLogging(options);
         if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey]))
         {
             builder.WebHost.UseUrls($"http://0.0.0.0:{options.Port}");
@@ -21,6 +23,7 @@ internal static class RegistryServices
         var services = builder.Services;
         services.AddSingleton(options);
         services.AddSingleton(TimeProvider.System);
+        services.AddMemoryCache(cache => cache.SizeLimit = 100_000);
         services.AddSingleton(new StorageLayout(options.StoragePath));
         services.AddSingleton<BlobStore>();
         services.AddSingleton<UploadStore>();
@@ -39,6 +42,11 @@ internal static class RegistryServices
         services.AddSingleton<ReferrersEndpoints>();
         services.AddSingleton<V2Dispatcher>();
 
+        services.AddSingleton<CredentialVerifier>();
+        services.AddSingleton<LoginThrottle>();
+        services.AddSingleton<BasicAuthentication>();
+        services.AddSingleton<ReadOnlyGuard>();
+
         services.AddExceptionHandler<OciExceptionHandler>();
         services.AddProblemDetails();
         return builder;
@@ -46,6 +54,8 @@ internal static class RegistryServices
 
     public static WebApplication MapRegistryApi(this WebApplication app)
     {
+        var options = app.Services.GetRequiredService<RegistryOptions>();
+        app.UseRegistryRequestLogging();
         app.UseExceptionHandler();
         app.Use((http, next) =>
         {
@@ -58,6 +68,11 @@ internal static class RegistryServices
             });
             return next(http);
         });
+        app.UseMiddleware<BasicAuthentication>();
+        if (options.ReadOnly)
+        {
+            app.UseMiddleware<ReadOnlyGuard>();
+        }
 
         app.Map("/v2", (HttpContext http, V2Dispatcher dispatcher) => dispatcher.DispatchAsync(http));
         app.Map("/v2/{**path}", (HttpContext http, V2Dispatcher dispatcher) => dispatcher.DispatchAsync(http));

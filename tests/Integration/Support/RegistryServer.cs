@@ -12,6 +12,8 @@ namespace NeonRegistry.Integration.Support;
 public sealed class RegistryServer : IAsyncDisposable
 {
     public const string TestSecret = "test-secret-0123456789abcdef0123456789";
+    public const string Username = "tester";
+    public const string Password = "correct horse battery staple";
 
     private readonly WebApplication _app;
     private readonly bool _ownsStorage;
@@ -23,7 +25,7 @@ public sealed class RegistryServer : IAsyncDisposable
         _ownsStorage = ownsStorage;
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         BaseAddress = new Uri(address);
-        Client = new HttpClient { BaseAddress = BaseAddress };
+        Client = CreateClient(Username, Password);
     }
 
     public Uri BaseAddress { get; }
@@ -33,7 +35,24 @@ public sealed class RegistryServer : IAsyncDisposable
 
     public string StoragePath { get; }
 
+    /// <summary>A client logged in as the configured user.</summary>
     public HttpClient Client { get; }
+
+    /// <summary>A client with the given login, or none when <paramref name="username"/> is null.</summary>
+    public HttpClient CreateClient(string? username = null, string? password = null, HttpMessageHandler? handler = null)
+    {
+        var client = handler is null ? new HttpClient() : new HttpClient(handler);
+        client.BaseAddress = BaseAddress;
+        if (username is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = BasicAuth(username, password ?? "");
+        }
+
+        return client;
+    }
+
+    public static System.Net.Http.Headers.AuthenticationHeaderValue BasicAuth(string username, string password) =>
+        new("Basic", Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{username}:{password}")));
 
     /// <param name="settings">Extra settings by their environment names, e.g. DELETE_ENABLED.</param>
     /// <param name="storagePath">A store to share with another server; a fresh temp directory when null.</param>
@@ -45,8 +64,10 @@ public sealed class RegistryServer : IAsyncDisposable
         {
             ["STORAGE_PATH"] = storagePath,
             ["SECRET"] = TestSecret,
+            ["USERNAME"] = Username,
+            ["PASSWORD"] = Password,
             ["urls"] = "http://127.0.0.1:0",
-            ["Logging:LogLevel:Default"] = "Warning",
+            ["LOG_LEVEL"] = "warn",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {

@@ -1,0 +1,42 @@
+using System.Globalization;
+using NeonRegistry.Api;
+using NeonRegistry.Oci;
+
+namespace NeonRegistry.Auth;
+
+/// <summary>
+/// Requires a valid login on every registry request. A missing or wrong one gets 401 with a Basic challenge,
+/// which is what makes <c>docker login</c>, <c>podman login</c> and <c>skopeo login</c> work; an address that
+/// keeps guessing gets 429 for a while.
+/// </summary>
+internal sealed class BasicAuthentication(CredentialVerifier verifier, LoginThrottle throttle) : IMiddleware
+{
+    private const string Challenge = "Basic realm=\"neon-registry\"";
+
+    public async Task InvokeAsync(HttpContext http, RequestDelegate next)
+    {
+        var address = http.Connection.RemoteIpAddress;
+        if (throttle.RetryAfter(address) is { } wait)
+        {
+            http.Response.Headers.RetryAfter = Math.Ceiling(wait.TotalSeconds).ToString(CultureInfo.InvariantCulture);
+            await OciResults.Error(OciErrorCode.TooManyRequests, "too many failed logins from this address; try again after the Retry-After delay").ExecuteAsync(http);
+            return;
+        }
+
+        var credentials = BasicCredentials.FromRequest(http.Request);
+        if (credentials is not null && verifier.IsValid(credentials))
+        {
+            await next(http);
+            return;
+        }
+
+        if (credentials is not null)
+        {
+            throttle.RecordFailure(address);
+        }
+
+        http.Response.Headers.WWWAuthenticate = Challenge;
+        var message = credentials is null ? "authentication required: log in with the registry's user name and password" : "wrong user name or password";
+        await OciResults.Error(OciErrorCode.Unauthorized, message).ExecuteAsync(http);
+    }
+}

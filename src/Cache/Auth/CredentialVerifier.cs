@@ -1,0 +1,63 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Extensions.Caching.Memory;
+using NeonRegistry.Configuration;
+
+namespace NeonRegistry.Auth;
+
+/// <summary>
+/// Checks a login against the USERNAME/PASSWORD user and the htpasswd users. Passwords are held only as bcrypt
+/// hashes. Clients send basic credentials on every request and bcrypt is slow by design, so a verified
+/// credential is remembered for a short time under a hash of itself (never the password in clear).
+/// </summary>
+internal sealed class CredentialVerifier
+{
+    private static readonly TimeSpan RememberFor = TimeSpan.FromMinutes(5);
+
+    // The hash lives only in this process's memory, made at start-up; 10 keeps a cache miss near 50 ms.
+    private const int WorkFactor = 10;
+
+    // Verified against when the user is unknown, so a miss costs the same time as a wrong password.
+    private static readonly string DecoyHash = BCrypt.Net.BCrypt.HashPassword(Guid.NewGuid().ToString(), WorkFactor);
+
+    private readonly string _username;
+    private readonly string _passwordHash;
+    private readonly HtpasswdFile? _htpasswd;
+    private readonly IMemoryCache _cache;
+
+    public CredentialVerifier(RegistryOptions options, IMemoryCache cache, TimeProvider clock)
+    {
+        _username = options.Username ?? throw new InvalidOperationException("a login needs USERNAME");
+        _passwordHash = BCrypt.Net.BCrypt.HashPassword(options.Password, WorkFactor);
+        _htpasswd = options.HtpasswdFile is { } path ? new HtpasswdFile(path, clock) : null;
+        _cache = cache;
+    }
+
+    public bool IsValid(BasicCredentials credentials)
+    {
+        _htpasswd?.Refresh();
+        var key = CacheKey(credentials);
+        if (_cache.TryGetValue(key, out _))
+        {
+            return true;
+        }
+
+        var hash = FixedTimeEquals(credentials.Username, _username) ? _passwordHash : _htpasswd?.HashOrNull(credentials.Username);
+        var valid = BCrypt.Net.BCrypt.Verify(credentials.Password, hash ?? DecoyHash) && hash is not null;
+        if (valid)
+        {
+            _cache.Set(key, true, new MemoryCacheEntryOptions { AbsoluteExpirationRelativeToNow = RememberFor, Size = 1 });
+        }
+
+        return valid;
+    }
+
+    private string CacheKey(BasicCredentials credentials)
+    {
+        var digest = SHA256.HashData(Encoding.UTF8.GetBytes($"{credentials.Username}\0{credentials.Password}"));
+        return $"login:{_htpasswd?.Generation}:{Convert.ToHexString(digest)}";
+    }
+
+    private static bool FixedTimeEquals(string a, string b) =>
+        CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(a), Encoding.UTF8.GetBytes(b));
+}

@@ -1,0 +1,59 @@
+using NeonRegistry.Api;
+using NeonRegistry.Configuration;
+using Serilog;
+using Serilog.Events;
+using Serilog.Formatting.Compact;
+
+namespace NeonRegistry.Hosting;
+
+/// <summary>
+/// Serilog, set up once here: the level from LOG_LEVEL, text or JSON lines from LOG_FORMAT, the instance's name
+/// on every event, and one line per request. Nothing here logs a query string, where upload-state tokens travel,
+/// nor any header, where credentials travel.
+/// </summary>
+internal static class RegistryLogging
+{
+    private const string TextTemplate = "[{Timestamp:HH:mm:ss} {Level:u3}] {Instance} {Message:lj}{NewLine}{Exception}";
+    private const string RequestTemplate =
+        "{RequestMethod} {Repository} {Reference} {StatusCode} {ResponseBytes} bytes {Elapsed:0.0} ms from {ClientAddress}";
+
+    public static void AddRegistryLogging(this WebApplicationBuilder builder, RegistryOptions options)
+    {
+        // Framework events stay below the operator's level unless asked for; request lines are our own.
+        var framework = options.LogLevel == LogEventLevel.Debug ? LogEventLevel.Debug : LogEventLevel.Warning;
+        builder.Services.AddSerilog(logger =>
+        {
+            logger.MinimumLevel.Is(options.LogLevel)
+                .MinimumLevel.Override("Microsoft", framework)
+                .MinimumLevel.Override("System", framework)
+                // The hosting diagnostics print full URLs, query string and all: never at any level.
+                .MinimumLevel.Override("Microsoft.AspNetCore.Hosting.Diagnostics", LogEventLevel.Warning)
+                .Enrich.WithProperty("Instance", options.InstanceName)
+                .Enrich.FromLogContext();
+            if (options.JsonLogs)
+            {
+                logger.WriteTo.Console(new RenderedCompactJsonFormatter());
+            }
+            else
+            {
+                logger.WriteTo.Console(outputTemplate: TextTemplate, formatProvider: System.Globalization.CultureInfo.InvariantCulture);
+            }
+        });
+    }
+
+    public static void UseRegistryRequestLogging(this WebApplication app)
+    {
+        app.UseSerilogRequestLogging(options =>
+        {
+            options.MessageTemplate = RequestTemplate;
+            options.EnrichDiagnosticContext = (context, http) =>
+            {
+                var route = V2Dispatcher.RouteOf(http);
+                context.Set("Repository", route?.Name?.Value ?? "-");
+                context.Set("Reference", route?.Reference ?? "-");
+                context.Set("ResponseBytes", http.Response.ContentLength ?? 0);
+                context.Set("ClientAddress", http.Connection.RemoteIpAddress?.ToString());
+            };
+        });
+    }
+}
