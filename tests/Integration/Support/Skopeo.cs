@@ -1,0 +1,69 @@
+using System.Diagnostics;
+using Xunit.Sdk;
+
+namespace NeonRegistry.Integration.Support;
+
+/// <summary>
+/// Runs the real skopeo against a test registry. The registry speaks plain HTTP without login, so every call
+/// turns TLS verification off and skips the signature policy; a run that fails or hangs fails the test with
+/// skopeo's stderr.
+/// </summary>
+public static class Skopeo
+{
+    public const string Executable = "/usr/bin/skopeo";
+
+    private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(2);
+
+    /// <summary>skopeo copy; <paramref name="options"/> go before the two image names, e.g. <c>--all</c>.</summary>
+    public static Task CopyAsync(string source, string destination, params string[] options) =>
+        RunSuccessfullyAsync(["--insecure-policy", "copy", "--src-tls-verify=false", "--dest-tls-verify=false", .. options, source, destination]);
+
+    /// <summary>The manifest exactly as the registry serves it (<c>skopeo inspect --raw</c>).</summary>
+    public static async Task<byte[]> InspectRawAsync(string image) =>
+        (await RunSuccessfullyAsync(["inspect", "--raw", "--tls-verify=false", image])).Stdout;
+
+    public static async Task<SkopeoResult> RunSuccessfullyAsync(IReadOnlyList<string> arguments)
+    {
+        var result = await RunAsync(arguments);
+        if (result.ExitCode != 0)
+        {
+            throw new XunitException($"skopeo {string.Join(' ', arguments)} exited with {result.ExitCode}:\n{result.Stderr}");
+        }
+
+        return result;
+    }
+
+    public static async Task<SkopeoResult> RunAsync(IReadOnlyList<string> arguments)
+    {
+        var start = new ProcessStartInfo(Executable)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start) ?? throw new XunitException($"could not start {Executable}");
+        using var stdout = new MemoryStream();
+        // Both pipes are drained while skopeo runs, so a full pipe can never stall it.
+        var stdoutCopy = process.StandardOutput.BaseStream.CopyToAsync(stdout);
+        var stderrRead = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(Timeout);
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+            throw new XunitException($"skopeo {string.Join(' ', arguments)} did not finish within {Timeout}:\n{await stderrRead}");
+        }
+
+        await stdoutCopy;
+        return new SkopeoResult(process.ExitCode, stdout.ToArray(), await stderrRead);
+    }
+}
