@@ -4,9 +4,9 @@ using Xunit.Sdk;
 namespace NeonRegistry.Integration.Support;
 
 /// <summary>
-/// Runs the real skopeo against a test registry. The registry speaks plain HTTP without login, so every call
-/// turns TLS verification off and skips the signature policy; a run that fails or hangs fails the test with
-/// skopeo's stderr.
+/// Runs the real skopeo against a test registry. The registry speaks plain HTTP, so every call turns TLS
+/// verification off and skips the signature policy, and logs in as the test user; a run that fails or hangs
+/// fails the test with skopeo's stderr.
 /// </summary>
 public static class Skopeo
 {
@@ -16,11 +16,13 @@ public static class Skopeo
 
     /// <summary>skopeo copy; <paramref name="options"/> go before the two image names, e.g. <c>--all</c>.</summary>
     public static Task CopyAsync(string source, string destination, params string[] options) =>
-        RunSuccessfullyAsync(["--insecure-policy", "copy", "--src-tls-verify=false", "--dest-tls-verify=false", .. options, source, destination]);
+        RunSuccessfullyAsync(["--insecure-policy", "copy", "--src-tls-verify=false", "--dest-tls-verify=false", "--src-creds", Login, "--dest-creds", Login, .. options, source, destination]);
 
     /// <summary>The manifest exactly as the registry serves it (<c>skopeo inspect --raw</c>).</summary>
     public static async Task<byte[]> InspectRawAsync(string image) =>
-        (await RunSuccessfullyAsync(["inspect", "--raw", "--tls-verify=false", image])).Stdout;
+        (await RunSuccessfullyAsync(["inspect", "--raw", "--tls-verify=false", "--creds", Login, image])).Stdout;
+
+    private static string Login => $"{RegistryServer.Username}:{RegistryServer.Password}";
 
     public static async Task<SkopeoResult> RunSuccessfullyAsync(IReadOnlyList<string> arguments)
     {
