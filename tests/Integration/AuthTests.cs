@@ -1,0 +1,149 @@
+using System.Net;
+using System.Net.Sockets;
+using NeonRegistry.Integration.Support;
+
+namespace NeonRegistry.Integration;
+
+public sealed class AuthTests
+{
+    [Fact]
+    public async Task Request_WithoutLogin_Returns401WithBasicChallenge()
+    {
+        await using var server = await RegistryServer.StartAsync();
+        using var anonymous = server.CreateClient();
+
+        using var response = await anonymous.GetAsync("/v2/");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal("UNAUTHORIZED", await response.ErrorCodeAsync());
+        Assert.Equal("Basic", response.Headers.WwwAuthenticate.Single().Scheme);
+        Assert.Contains("realm=", response.Headers.WwwAuthenticate.Single().Parameter);
+        Assert.Equal("registry/2.0", response.Header("Docker-Distribution-API-Version"));
+    }
+
+    [Fact]
+    public async Task Request_WrongPassword_Returns401()
+    {
+        await using var server = await RegistryServer.StartAsync();
+        using var wrong = server.CreateClient(RegistryServer.Username, "not the password");
+        using var unknownUser = server.CreateClient("nobody", RegistryServer.Password);
+
+        using var response = await wrong.GetAsync("/v2/_catalog");
+        using var unknown = await unknownUser.GetAsync("/v2/_catalog");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal("UNAUTHORIZED", await response.ErrorCodeAsync());
+        Assert.Equal(HttpStatusCode.Unauthorized, unknown.StatusCode);
+    }
+
+    [Fact]
+    public async Task Request_RightLogin_IsServedRepeatedly()
+    {
+        await using var server = await RegistryServer.StartAsync();
+
+        for (var i = 0; i < 3; i++)
+        {
+            using var response = await server.Client.GetAsync("/v2/");
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+    }
+
+    [Fact]
+    public async Task Htpasswd_UsersAdded_AndEditsTakeEffectWhileRunning()
+    {
+        var directory = TempDirectory.Create("htpasswd");
+        try
+        {
+            var file = Path.Combine(directory, "htpasswd");
+            await File.WriteAllTextAsync(file, $"alice:{BCrypt.Net.BCrypt.HashPassword("alice-pw", 4)}\n");
+            await using var server = await RegistryServer.StartAsync(new Dictionary<string, string?> { ["HTPASSWD_FILE"] = file });
+            using var alice = server.CreateClient("alice", "alice-pw");
+            using var bob = server.CreateClient("bob", "bob-pw");
+
+            using var aliceBefore = await alice.GetAsync("/v2/");
+            using var bobBefore = await bob.GetAsync("/v2/");
+
+            // Replace alice by bob; the $2y$ prefix is what `htpasswd -B` writes.
+            var bobHash = "$2y$" + BCrypt.Net.BCrypt.HashPassword("bob-pw", 4)[4..];
+            await File.WriteAllTextAsync(file, $"bob:{bobHash}\n");
+            File.SetLastWriteTimeUtc(file, DateTime.UtcNow.AddSeconds(5));
+            await Task.Delay(TimeSpan.FromSeconds(1.2));
+
+            using var aliceAfter = await alice.GetAsync("/v2/");
+            using var bobAfter = await bob.GetAsync("/v2/");
+            using var main = await server.Client.GetAsync("/v2/");
+
+            Assert.Equal(HttpStatusCode.OK, aliceBefore.StatusCode);
+            Assert.Equal(HttpStatusCode.Unauthorized, bobBefore.StatusCode);
+            Assert.Equal(HttpStatusCode.Unauthorized, aliceAfter.StatusCode);
+            Assert.Equal(HttpStatusCode.OK, bobAfter.StatusCode);
+            Assert.Equal(HttpStatusCode.OK, main.StatusCode);
+        }
+        finally
+        {
+            TempDirectory.Delete(directory);
+        }
+    }
+
+    [Fact]
+    public async Task FailedLogins_BurstFromOneAddress_Gets429WithRetryAfter_OtherAddressUnaffected()
+    {
+        await using var server = await RegistryServer.StartAsync();
+        using var attacker = server.CreateClient(RegistryServer.Username, "guess", FromAddress(IPAddress.Parse("127.0.0.2")));
+        using var sameAddressRightLogin = server.CreateClient(RegistryServer.Username, RegistryServer.Password, FromAddress(IPAddress.Parse("127.0.0.2")));
+        using var neighbour = server.CreateClient(RegistryServer.Username, RegistryServer.Password, FromAddress(IPAddress.Parse("127.0.0.3")));
+
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 12; i++)
+        {
+            using var attempt = await attacker.GetAsync("/v2/");
+            statuses.Add(attempt.StatusCode);
+        }
+
+        using var blocked = await sameAddressRightLogin.GetAsync("/v2/");
+        using var other = await neighbour.GetAsync("/v2/");
+
+        Assert.All(statuses.Take(10), s => Assert.Equal(HttpStatusCode.Unauthorized, s));
+        Assert.Equal(HttpStatusCode.TooManyRequests, statuses[^1]);
+        Assert.Equal(HttpStatusCode.TooManyRequests, blocked.StatusCode);
+        Assert.Equal("TOOMANYREQUESTS", await blocked.ErrorCodeAsync());
+        Assert.InRange(blocked.Headers.RetryAfter!.Delta!.Value.TotalSeconds, 1, 60);
+        Assert.Equal(HttpStatusCode.OK, other.StatusCode);
+    }
+
+    [Fact]
+    public async Task SkopeoLogin_ThenCopyWithStoredCredentials_Works()
+    {
+        await using var server = await RegistryServer.StartAsync();
+        var directory = TempDirectory.Create("skopeo-auth");
+        try
+        {
+            var authFile = Path.Combine(directory, "auth.json");
+            var image = await server.Client.PushImageAsync("private/app", "v1");
+
+            var badLogin = await Skopeo.RunAsync(["login", "--tls-verify=false", "--authfile", authFile, "-u", "tester", "-p", "wrong", server.Authority]);
+            await Skopeo.RunSuccessfullyAsync(["login", "--tls-verify=false", "--authfile", authFile, "-u", RegistryServer.Username, "-p", RegistryServer.Password, server.Authority]);
+            var target = Path.Combine(directory, "copy");
+            await Skopeo.RunSuccessfullyAsync(["--insecure-policy", "copy", "--src-tls-verify=false", "--authfile", authFile, $"docker://{server.Authority}/private/app:v1", $"dir:{target}"]);
+
+            Assert.NotEqual(0, badLogin.ExitCode);
+            Assert.Equal(image.Manifest, await File.ReadAllBytesAsync(Path.Combine(target, "manifest.json")));
+        }
+        finally
+        {
+            TempDirectory.Delete(directory);
+        }
+    }
+
+    /// <summary>Connects from a chosen loopback address, so one test can play several clients.</summary>
+    private static SocketsHttpHandler FromAddress(IPAddress local) => new()
+    {
+        ConnectCallback = async (context, cancellationToken) =>
+        {
+            var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            socket.Bind(new IPEndPoint(local, 0));
+            await socket.ConnectAsync(context.DnsEndPoint, cancellationToken);
+            return new NetworkStream(socket, ownsSocket: true);
+        },
+    };
+}
