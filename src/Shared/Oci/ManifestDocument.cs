@@ -18,7 +18,10 @@ public sealed class ManifestDocument
         Layers = wire.Layers ?? [];
         Manifests = wire.Manifests ?? [];
         Subject = wire.Subject;
-        ArtifactType = wire.ArtifactType ?? (MediaTypes.IsManifest(mediaType) ? wire.Config?.MediaType : null);
+        // Listing Referrers: an empty artifactType counts as missing; a manifest then reports its config's media type.
+        ArtifactType = string.IsNullOrEmpty(wire.ArtifactType)
+            ? (MediaTypes.IsManifest(mediaType) ? wire.Config?.MediaType : null)
+            : wire.ArtifactType;
         Annotations = wire.Annotations;
     }
 
