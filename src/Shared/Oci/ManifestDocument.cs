@@ -98,6 +98,11 @@ public sealed class ManifestDocument
             throw Invalid("an image manifest needs a 'config' descriptor");
         }
 
+        if (Layers.Concat(Manifests).Any(d => d is null))
+        {
+            throw Invalid("'layers' and 'manifests' may hold descriptors only, not null");
+        }
+
         foreach (var descriptor in Layers.Concat(Manifests).Append(Config).Append(Subject).OfType<Descriptor>())
         {
             if (!Digest.TryParse(descriptor.Digest, out _) || descriptor.Size < 0 || string.IsNullOrEmpty(descriptor.MediaType))
