@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using NeonRegistry.Oci;
 using NeonRegistry.Storage;
 
@@ -46,6 +47,28 @@ public sealed class TempStore : IDisposable
         await Uploads.CommitAsync(id, digest, progress, CancellationToken.None);
         Blobs.Link(name, digest);
         return digest;
+    }
+
+    /// <summary>
+    /// Pushes a config blob, one random layer and an OCI image manifest naming them, as a client pushes an image.
+    /// </summary>
+    public async Task<(Digest Digest, byte[] Content)> PushImageAsync(
+        RepositoryName name,
+        string reference,
+        Descriptor? subject = null,
+        string? artifactType = null)
+    {
+        var config = TestManifests.Utf8("{\"architecture\":\"amd64\",\"os\":\"linux\"}");
+        var layer = RandomNumberGenerator.GetBytes(64);
+        await PushBlobAsync(name, config);
+        await PushBlobAsync(name, layer);
+        var content = TestManifests.Image(
+            TestManifests.DescriptorOf(TestManifests.OciConfig, config),
+            [TestManifests.DescriptorOf(TestManifests.OciLayer, layer)],
+            subject: subject,
+            artifactType: artifactType);
+        var pushed = await Manifests.PutAsync(name, Reference.Parse(reference), content, MediaTypes.OciManifest, CancellationToken.None);
+        return (pushed.Digest, content);
     }
 
     /// <summary>Every file under the root, relative to it, in ordinal order: what a test sees as "the store".</summary>
