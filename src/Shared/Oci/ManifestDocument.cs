@@ -18,7 +18,10 @@ public sealed class ManifestDocument
         Layers = wire.Layers ?? [];
         Manifests = wire.Manifests ?? [];
         Subject = wire.Subject;
-        ArtifactType = wire.ArtifactType ?? (MediaTypes.IsManifest(mediaType) ? wire.Config?.MediaType : null);
+        // Listing Referrers: an empty artifactType counts as missing; a manifest then reports its config's media type.
+        ArtifactType = string.IsNullOrEmpty(wire.ArtifactType)
+            ? (MediaTypes.IsManifest(mediaType) ? wire.Config?.MediaType : null)
+            : wire.ArtifactType;
         Annotations = wire.Annotations;
     }
 
@@ -93,6 +96,11 @@ public sealed class ManifestDocument
         else if (Config is null)
         {
             throw Invalid("an image manifest needs a 'config' descriptor");
+        }
+
+        if (Layers.Concat(Manifests).Any(d => d is null))
+        {
+            throw Invalid("'layers' and 'manifests' may hold descriptors only, not null");
         }
 
         foreach (var descriptor in Layers.Concat(Manifests).Append(Config).Append(Subject).OfType<Descriptor>())

@@ -7,6 +7,7 @@ public static partial class Tag
 {
     public static bool IsValid(string? value) => value is not null && Grammar().IsMatch(value);
 
-    [GeneratedRegex(@"^[a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}$", RegexOptions.CultureInvariant)]
+    // \z, not $: in .NET, $ also matches before a final '\n', which would let "latest\n" through.
+    [GeneratedRegex(@"^[a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}\z", RegexOptions.CultureInvariant)]
     private static partial Regex Grammar();
 }
