@@ -93,15 +93,18 @@ internal sealed class BlobFill
                     throw new BlobFillFailedException(Digest, failure);
                 }
 
-                if (position < available)
+                // The last byte is held back until the content is verified: a client that has every byte of a
+                // Content-Length response would take it as complete even if the connection is then aborted.
+                var sendable = committed || Length is null ? available : Math.Min(available, Length.Value - 1);
+                if (position < sendable)
                 {
-                    var read = await file.ReadAsync(buffer.AsMemory(0, (int)Math.Min(BufferSize, available - position)), cancellationToken);
+                    var read = await file.ReadAsync(buffer.AsMemory(0, (int)Math.Min(BufferSize, sendable - position)), cancellationToken);
                     await destination.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
                     position += read;
                     continue;
                 }
 
-                if (committed)
+                if (committed && position == available)
                 {
                     return;
                 }

@@ -66,8 +66,9 @@ internal sealed partial class CacheEvictor(
                 continue;
             }
 
+            var length = file.Length;
             file.Delete();
-            total -= file.Length;
+            total -= length;
             evicted++;
         }
 

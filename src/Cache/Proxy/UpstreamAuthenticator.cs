@@ -18,7 +18,9 @@ internal sealed class UpstreamAuthenticator(UpstreamOptions options, IMemoryCach
 {
     private static readonly TimeSpan DefaultTokenLifetime = TimeSpan.FromSeconds(60);
 
-    private volatile bool _wantsBasic;
+    // With credentials, basic goes along from the first request (saving every fill a challenge round trip) until
+    // the upstream says it wants bearer tokens; the credentials only ever go to the configured upstream itself.
+    private volatile bool _wantsBasic = options.User is not null;
 
     /// <summary>Sends a request, answering one authentication challenge if the upstream makes one.</summary>
     /// <param name="create">Builds the request afresh: a challenged request is sent again.</param>
@@ -63,6 +65,7 @@ internal sealed class UpstreamAuthenticator(UpstreamOptions options, IMemoryCach
             return null;
         }
 
+        _wantsBasic = false;
         var token = await FetchTokenAsync(http, bearer, cancellationToken);
         return new AuthenticationHeaderValue("Bearer", token.Value);
     }

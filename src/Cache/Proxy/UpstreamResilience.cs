@@ -30,7 +30,8 @@ internal static class UpstreamResilience
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,
                 Delay = TimeSpan.FromMilliseconds(200),
-                ShouldHandle = args => ValueTask.FromResult(IsOutage(args.Outcome)),
+                // A timed-out attempt is not retried: an upstream that stopped answering would cost a timeout per try.
+                ShouldHandle = args => ValueTask.FromResult(IsOutage(args.Outcome) && args.Outcome.Exception is not TimeoutRejectedException),
             })
             .AddTimeout(options.RequestTimeout)
             .Build();
