@@ -20,7 +20,7 @@ public sealed partial class RegistryProcess : IAsyncDisposable
     // Settings the registry reads (or will read) by flat name; cleared from the inherited environment so a
     // developer's shell cannot change what the tests run against.
     private static readonly string[] RegistrySettings =
-        ["SECRET", "STORAGE_PATH", "PORT", "DELETE_ENABLED", "USERNAME", "PASSWORD", "LOG_LEVEL", "READ_ONLY", "REMOTE_URL", "USER", "HOST"];
+        ["SECRET", "STORAGE_PATH", "PORT", "DELETE_ENABLED", "USERNAME", "PASSWORD", "LOG_LEVEL", "LOG_FORMAT", "READ_ONLY", "REMOTE_URL", "USER", "HOST", "HTPASSWD_FILE"];
 
     // Children still running when the test host exits (a failed or aborted run) are killed rather than orphaned.
     private static readonly ConcurrentDictionary<Process, byte> Running = new();
@@ -92,8 +92,8 @@ public sealed partial class RegistryProcess : IAsyncDisposable
 
         start.Environment["SECRET"] = secret;
         start.Environment["STORAGE_PATH"] = storagePath;
-        // Five lines per request would only slow the child down; start-up and faults still show.
-        start.Environment["Logging__LogLevel__Microsoft.AspNetCore"] = "Warning";
+        start.Environment["USERNAME"] = RegistryServer.Username;
+        start.Environment["PASSWORD"] = RegistryServer.Password;
         foreach (var (name, value) in settings ?? new Dictionary<string, string>())
         {
             start.Environment[name] = value;
@@ -209,6 +209,7 @@ public sealed partial class RegistryProcess : IAsyncDisposable
         {
             BaseAddress = BaseAddress,
             Timeout = TimeSpan.FromSeconds(30),
+            DefaultRequestHeaders = { Authorization = RegistryServer.BasicAuth(RegistryServer.Username, RegistryServer.Password) },
         };
     }
 
