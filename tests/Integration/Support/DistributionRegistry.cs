@@ -6,7 +6,8 @@ namespace NeonRegistry.Integration.Support;
 
 /// <summary>
 /// The reference implementation, CNCF distribution (Debian's docker-registry), as a real process on loopback
-/// with an htpasswd login, so the cache is tested against the registry most upstreams run.
+/// with an htpasswd login, or with token authentication against a <see cref="TokenIssuer"/>, so the cache is
+/// tested against the registry most upstreams run.
 /// </summary>
 public sealed class DistributionRegistry : IAsyncDisposable
 {
@@ -14,29 +15,67 @@ public sealed class DistributionRegistry : IAsyncDisposable
     public const string Username = "upstream-user";
     public const string Password = "upstream-password";
 
+    /// <summary>The service name in token mode: the registry's Bearer challenge names it, and tokens carry it as their audience.</summary>
+    public const string TokenService = "neon-test-registry";
+
     private readonly Process _process;
     private readonly string _directory;
 
-    private DistributionRegistry(Process process, string directory, Uri baseAddress)
+    private readonly bool _tokenAuth;
+
+    private DistributionRegistry(Process process, string directory, Uri baseAddress, bool tokenAuth)
     {
         _process = process;
         _directory = directory;
+        _tokenAuth = tokenAuth;
         BaseAddress = baseAddress;
         Client = new HttpClient { BaseAddress = baseAddress };
-        Client.DefaultRequestHeaders.Authorization = RegistryServer.BasicAuth(Username, Password);
+        if (!tokenAuth)
+        {
+            Client.DefaultRequestHeaders.Authorization = RegistryServer.BasicAuth(Username, Password);
+        }
     }
 
     public Uri BaseAddress { get; }
 
-    /// <summary>A client logged in to the reference registry.</summary>
+    /// <summary>A client logged in to the reference registry with htpasswd; anonymous in token mode.</summary>
     public HttpClient Client { get; }
 
+    /// <summary>The reference registry with an htpasswd login (<see cref="Username"/>, <see cref="Password"/>).</summary>
     public static async Task<DistributionRegistry> StartAsync()
     {
         var directory = TempDirectory.Create("distribution");
-        var port = FreePort();
         var htpasswd = Path.Combine(directory, "htpasswd");
         await File.WriteAllTextAsync(htpasswd, $"{Username}:{BCrypt.Net.BCrypt.HashPassword(Password, 5)}\n");
+        return await StartAsync(directory, tokenAuth: false, $"""
+              htpasswd:
+                realm: reference
+                path: {htpasswd}
+            """);
+    }
+
+    /// <summary>
+    /// The reference registry with token authentication: it challenges with Bearer, naming <paramref name="realm"/>
+    /// (the issuer's own URL when null) and <see cref="TokenService"/>, and trusts tokens signed by the issuer's key.
+    /// </summary>
+    /// <param name="realm">Another URL for the same issuer, e.g. under a different host name, to play a foreign realm.</param>
+    public static async Task<DistributionRegistry> StartWithTokenAuthAsync(TokenIssuer issuer, Uri? realm = null)
+    {
+        var directory = TempDirectory.Create("distribution");
+        var bundle = Path.Combine(directory, "token-root.pem");
+        await File.WriteAllTextAsync(bundle, issuer.RootCertificatePem);
+        return await StartAsync(directory, tokenAuth: true, $"""
+              token:
+                realm: {realm ?? issuer.TokenUrl}
+                service: {TokenService}
+                issuer: {TokenIssuer.Issuer}
+                rootcertbundle: {bundle}
+            """);
+    }
+
+    private static async Task<DistributionRegistry> StartAsync(string directory, bool tokenAuth, string authSection)
+    {
+        var port = FreePort();
         var config = Path.Combine(directory, "config.yml");
         await File.WriteAllTextAsync(config, $"""
             version: 0.1
@@ -52,9 +91,7 @@ public sealed class DistributionRegistry : IAsyncDisposable
             http:
               addr: 127.0.0.1:{port}
             auth:
-              htpasswd:
-                realm: reference
-                path: {htpasswd}
+            {authSection}
             """);
         var start = new ProcessStartInfo(Executable, ["serve", config])
         {
@@ -65,7 +102,7 @@ public sealed class DistributionRegistry : IAsyncDisposable
         var process = Process.Start(start)!;
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var registry = new DistributionRegistry(process, directory, new Uri($"http://127.0.0.1:{port}"));
+        var registry = new DistributionRegistry(process, directory, new Uri($"http://127.0.0.1:{port}"), tokenAuth);
         await registry.WaitUntilServingAsync();
         return registry;
     }
@@ -99,7 +136,11 @@ public sealed class DistributionRegistry : IAsyncDisposable
             try
             {
                 using var response = await Client.GetAsync("/v2/");
-                if (response.StatusCode == HttpStatusCode.OK)
+                // In token mode an anonymous /v2/ is challenged: that challenge is the sign it serves.
+                var serving = _tokenAuth
+                    ? response.StatusCode == HttpStatusCode.Unauthorized && response.Headers.WwwAuthenticate.Any(c => c.Scheme == "Bearer")
+                    : response.StatusCode == HttpStatusCode.OK;
+                if (serving)
                 {
                     return;
                 }
