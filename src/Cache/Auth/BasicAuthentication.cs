@@ -1,5 +1,6 @@
 using System.Globalization;
 using NeonRegistry.Api;
+using NeonRegistry.Health;
 using NeonRegistry.Oci;
 
 namespace NeonRegistry.Auth;
@@ -15,6 +16,12 @@ internal sealed class BasicAuthentication(CredentialVerifier verifier, LoginThro
 
     public async Task InvokeAsync(HttpContext http, RequestDelegate next)
     {
+        if (ProbePaths.IsProbe(http))
+        {
+            await next(http);
+            return;
+        }
+
         var address = http.Connection.RemoteIpAddress;
         if (throttle.RetryAfter(address) is { } wait)
         {

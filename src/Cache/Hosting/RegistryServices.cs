@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using NeonRegistry.Api;
 using NeonRegistry.Auth;
 using NeonRegistry.Configuration;
+using NeonRegistry.Health;
 using NeonRegistry.Storage;
 
 namespace NeonRegistry.Hosting;
@@ -47,6 +48,8 @@ internal static class RegistryServices
         services.AddSingleton<BasicAuthentication>();
         services.AddSingleton<ReadOnlyGuard>();
 
+        services.AddHealthEndpoints();
+
         services.AddExceptionHandler<OciExceptionHandler>();
         services.AddProblemDetails();
         return builder;
@@ -74,6 +77,7 @@ internal static class RegistryServices
             app.UseMiddleware<ReadOnlyGuard>();
         }
 
+        app.MapHealthEndpoints();
         app.Map("/v2", (HttpContext http, V2Dispatcher dispatcher) => dispatcher.DispatchAsync(http));
         app.Map("/v2/{**path}", (HttpContext http, V2Dispatcher dispatcher) => dispatcher.DispatchAsync(http));
 
