@@ -75,6 +75,7 @@ public sealed class HealthTests
     [InlineData("/v2/")]
     [InlineData("/healthz/x")]
     [InlineData("/readyz/")]
+    [InlineData("/metricsx")]
     [InlineData("/v2/healthz/manifests/latest")]
     public async Task OtherPaths_WithoutLogin_StillReturn401(string path)
     {

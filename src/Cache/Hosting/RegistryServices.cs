@@ -4,6 +4,7 @@ using NeonRegistry.Api;
 using NeonRegistry.Auth;
 using NeonRegistry.Configuration;
 using NeonRegistry.Health;
+using NeonRegistry.Metrics;
 using NeonRegistry.Storage;
 
 namespace NeonRegistry.Hosting;
@@ -49,6 +50,7 @@ internal static class RegistryServices
         services.AddSingleton<ReadOnlyGuard>();
 
         services.AddHealthEndpoints();
+        services.AddRegistryMetrics();
 
         services.AddExceptionHandler<OciExceptionHandler>();
         services.AddProblemDetails();
@@ -59,6 +61,7 @@ internal static class RegistryServices
     {
         var options = app.Services.GetRequiredService<RegistryOptions>();
         app.UseRegistryRequestLogging();
+        app.UseRegistryMetrics();
         app.UseExceptionHandler();
         app.Use((http, next) =>
         {
@@ -78,6 +81,7 @@ internal static class RegistryServices
         }
 
         app.MapHealthEndpoints();
+        app.MapMetricsEndpoints();
         app.Map("/v2", (HttpContext http, V2Dispatcher dispatcher) => dispatcher.DispatchAsync(http));
         app.Map("/v2/{**path}", (HttpContext http, V2Dispatcher dispatcher) => dispatcher.DispatchAsync(http));
 
