@@ -29,8 +29,12 @@ internal sealed class HttpMetricsMiddleware(RegistryMetrics metrics) : IMiddlewa
         try
         {
             await next(http);
-            // Writes made through a PipeWriter over the counting stream are buffered until completed.
-            await http.Response.CompleteAsync();
+            // Writes made through a PipeWriter over the counting stream stay buffered until completed; a client
+            // that went away gets nothing more.
+            if (!http.RequestAborted.IsCancellationRequested)
+            {
+                await http.Response.CompleteAsync();
+            }
         }
         catch
         {
