@@ -1,4 +1,3 @@
-using System.Globalization;
 using NeonRegistry.Api;
 using NeonRegistry.Health;
 using NeonRegistry.Oci;
@@ -25,8 +24,8 @@ internal sealed class BasicAuthentication(CredentialVerifier verifier, LoginThro
         var address = http.Connection.RemoteIpAddress;
         if (throttle.RetryAfter(address) is { } wait)
         {
-            http.Response.Headers.RetryAfter = Math.Ceiling(wait.TotalSeconds).ToString(CultureInfo.InvariantCulture);
-            await OciResults.Error(OciErrorCode.TooManyRequests, "too many failed logins from this address; try again after the Retry-After delay").ExecuteAsync(http);
+            await OciResults.Error(OciErrorCode.TooManyRequests, "too many failed logins from this address; try again after the Retry-After delay", retryAfter: wait)
+                .ExecuteAsync(http);
             return;
         }
 

@@ -33,9 +33,11 @@ internal static class RegistryServices
         services.AddSingleton<ReferrersIndex>();
         services.AddSingleton<ManifestStore>();
         services.AddSingleton<RepositoryCatalog>();
+        services.AddContentSource(options);
 
         services.AddSingleton<UploadStateToken>();
         services.AddSingleton<DeletePolicy>();
+        services.AddSingleton<CacheHeaders>();
         services.AddSingleton<BlobEndpoints>();
         services.AddSingleton<UploadEndpoints>();
         services.AddSingleton<ManifestEndpoints>();
@@ -74,10 +76,19 @@ internal static class RegistryServices
             });
             return next(http);
         });
-        app.UseMiddleware<BasicAuthentication>();
-        if (options.ReadOnly)
+        if (options.RequiresLogin)
+        {
+            app.UseMiddleware<BasicAuthentication>();
+        }
+
+        if (options.ReadOnly || options.IsCache)
         {
             app.UseMiddleware<ReadOnlyGuard>();
+        }
+
+        if (options.IsCache)
+        {
+            app.UseMiddleware<Proxy.NamespaceFilter>();
         }
 
         app.MapHealthEndpoints();

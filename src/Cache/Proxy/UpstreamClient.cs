@@ -1,0 +1,91 @@
+using System.Net;
+using NeonRegistry.Configuration;
+using NeonRegistry.Oci;
+using Polly;
+using Polly.CircuitBreaker;
+using Polly.Timeout;
+
+namespace NeonRegistry.Proxy;
+
+/// <summary>
+/// Talks to the upstream registry: streams (headers first, body as a stream), never decompresses (digests are
+/// over the raw bytes), keeps no cookies, follows redirects to blob storage without carrying credentials there,
+/// and turns every way the upstream can fail into a registry error the client can act on — never a 500 and never
+/// a 401, which would make the client prompt for our login.
+/// </summary>
+internal sealed class UpstreamClient : IDisposable
+{
+    public const string ManifestAccept =
+        MediaTypes.OciIndex + ", " + MediaTypes.OciManifest + ", " + MediaTypes.DockerManifestList + ", " + MediaTypes.DockerManifest;
+
+    private readonly UpstreamOptions _options;
+    private readonly HttpClient _http;
+    private readonly UpstreamAuthenticator _authenticator;
+    private readonly ResiliencePipeline<HttpResponseMessage> _pipeline;
+
+    public UpstreamClient(UpstreamOptions options, UpstreamAuthenticator authenticator, TimeProvider clock)
+    {
+        _options = options;
+        _authenticator = authenticator;
+        _pipeline = UpstreamResilience.Create(options, clock);
+        _http = new HttpClient(new SocketsHttpHandler
+        {
+            AutomaticDecompression = DecompressionMethods.None,
+            UseCookies = false,
+            // SocketsHttpHandler drops the Authorization header when it follows a redirect.
+            AllowAutoRedirect = true,
+            MaxAutomaticRedirections = 5,
+            ConnectTimeout = options.RequestTimeout,
+            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+        })
+        {
+            // Each attempt has its own timeout in the pipeline; a body download has an inactivity timeout instead.
+            Timeout = Timeout.InfiniteTimeSpan,
+        };
+    }
+
+    public Uri RemoteUrl => _options.RemoteUrl;
+
+    /// <summary>Sends a GET or HEAD for <c>/v2/{name}/{path}</c> and returns the response with its body unread.</summary>
+    /// <exception cref="RegistryException">UNAVAILABLE when the upstream cannot be reached or keeps failing.</exception>
+    public async Task<HttpResponseMessage> SendAsync(HttpMethod method, string name, string path, string? accept, CancellationToken cancellationToken)
+    {
+        var url = new Uri(_options.RemoteUrl, $"/v2/{name}/{path}");
+        var scope = $"repository:{name}:pull";
+        HttpRequestMessage Create()
+        {
+            var request = new HttpRequestMessage(method, url);
+            if (accept is not null)
+            {
+                request.Headers.TryAddWithoutValidation("Accept", accept);
+            }
+
+            return request;
+        }
+
+        try
+        {
+            return await _pipeline.ExecuteAsync(
+                async token => await _authenticator.SendAsync(_http, Create, scope, token),
+                cancellationToken);
+        }
+        catch (BrokenCircuitException e)
+        {
+            var wait = e.RetryAfter is { } after ? $"; it is asked again in {Math.Ceiling(after.TotalSeconds)} s" : "";
+            throw Unavailable($"is unavailable after repeated failures{wait}");
+        }
+        catch (TimeoutRejectedException)
+        {
+            throw Unavailable($"did not answer within {_options.RequestTimeout.TotalSeconds} s");
+        }
+        catch (HttpRequestException e)
+        {
+            throw Unavailable($"cannot be reached ({e.Message})");
+        }
+    }
+
+    public RegistryException Unavailable(string what) =>
+        new(OciErrorCode.Unavailable, $"the upstream registry {_options.RemoteUrl.Authority} {what}");
+
+    public void Dispose() => _http.Dispose();
+}
