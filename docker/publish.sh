@@ -13,4 +13,6 @@ output=$(realpath -m "$1")
 cd "$(dirname "$0")/.."
 
 # UseAppHost=false: the image starts the app as "dotnet neon-registry.dll", so no native launcher is shipped.
-dotnet publish src/Cache/NeonRegistry.Cache.csproj --configuration Release --output "$output" -p:UseAppHost=false --nologo
+# --disable-build-servers: no compiler server or build node outlives the publish, in an image layer or a test.
+dotnet publish src/Cache/NeonRegistry.Cache.csproj --configuration Release --output "$output" -p:UseAppHost=false \
+  --disable-build-servers --nologo
