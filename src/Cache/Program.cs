@@ -1,8 +1,14 @@
 using NeonRegistry;
+using NeonRegistry.Commands;
 using NeonRegistry.Configuration;
 
 try
 {
+    if (args is [HealthCheckCommand.Name, .. var rest])
+    {
+        return await HealthCheckCommand.RunAsync(rest);
+    }
+
     await RegistryApp.Create(args).RunAsync();
     return 0;
 }

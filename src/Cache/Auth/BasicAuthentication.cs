@@ -1,4 +1,5 @@
 using NeonRegistry.Api;
+using NeonRegistry.Health;
 using NeonRegistry.Oci;
 
 namespace NeonRegistry.Auth;
@@ -14,6 +15,12 @@ internal sealed class BasicAuthentication(CredentialVerifier verifier, LoginThro
 
     public async Task InvokeAsync(HttpContext http, RequestDelegate next)
     {
+        if (ProbePaths.IsProbe(http))
+        {
+            await next(http);
+            return;
+        }
+
         var address = http.Connection.RemoteIpAddress;
         if (throttle.RetryAfter(address) is { } wait)
         {

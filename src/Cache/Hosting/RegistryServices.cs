@@ -3,6 +3,8 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using NeonRegistry.Api;
 using NeonRegistry.Auth;
 using NeonRegistry.Configuration;
+using NeonRegistry.Health;
+using NeonRegistry.Metrics;
 using NeonRegistry.Storage;
 
 namespace NeonRegistry.Hosting;
@@ -49,6 +51,9 @@ internal static class RegistryServices
         services.AddSingleton<BasicAuthentication>();
         services.AddSingleton<ReadOnlyGuard>();
 
+        services.AddHealthEndpoints();
+        services.AddRegistryMetrics();
+
         services.AddExceptionHandler<OciExceptionHandler>();
         services.AddProblemDetails();
         return builder;
@@ -58,6 +63,7 @@ internal static class RegistryServices
     {
         var options = app.Services.GetRequiredService<RegistryOptions>();
         app.UseRegistryRequestLogging();
+        app.UseRegistryMetrics();
         app.UseExceptionHandler();
         app.Use((http, next) =>
         {
@@ -85,6 +91,8 @@ internal static class RegistryServices
             app.UseMiddleware<Proxy.NamespaceFilter>();
         }
 
+        app.MapHealthEndpoints();
+        app.MapMetricsEndpoints();
         app.Map("/v2", (HttpContext http, V2Dispatcher dispatcher) => dispatcher.DispatchAsync(http));
         app.Map("/v2/{**path}", (HttpContext http, V2Dispatcher dispatcher) => dispatcher.DispatchAsync(http));
 

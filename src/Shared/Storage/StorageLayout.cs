@@ -16,6 +16,7 @@ namespace NeonRegistry.Storage;
 ///     _manifests/tags/&lt;tag&gt;                            the digest the tag points at
 ///     _referrers/&lt;alg&gt;/&lt;subject hex&gt;/&lt;alg&gt;/&lt;hex&gt;     the referrer's descriptor (JSON)
 ///   uploads/&lt;id&gt;/data                                 the bytes of an unfinished upload
+///   .readyz-&lt;id&gt;                                      written and deleted at once by a readiness check
 /// </code>
 /// Underscore-prefixed directories cannot clash with repository components, which the grammar makes start with
 /// [a-z0-9]. Files are committed by rename from a ".tmp-" sibling (<see cref="AtomicFile"/>), so a listing skips
@@ -64,6 +65,12 @@ public sealed class StorageLayout
         IsUploadId(uploadId) ? Confine(UploadsRoot, uploadId) : throw new ArgumentException($"invalid upload id '{uploadId}'", nameof(uploadId));
 
     public string UploadData(string uploadId) => Path.Combine(Upload(uploadId), "data");
+
+    /// <summary>
+    /// A file the readiness check writes and deletes to prove the store takes writes. Hidden, so no listing
+    /// reports it; a fresh id per check, so instances sharing the store never touch each other's file.
+    /// </summary>
+    public string ReadinessProbe(Guid id) => Confine(Root, $".readyz-{id:N}");
 
     public static bool IsUploadId(string value) => value.Length == 32 && value.All(char.IsAsciiHexDigitLower);
 
