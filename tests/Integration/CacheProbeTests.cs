@@ -49,4 +49,41 @@ public sealed class CacheProbeTests
         Assert.True(exitCode == 0, stdout + stderr);
         Assert.Contains($":{environment["PORT"]}/healthz: 200", stdout);
     }
+
+    [Fact]
+    public async Task CacheMetrics_CountHitsMissesFillsAndFollowers()
+    {
+        await using var setup = await PullThroughSetup.StartAsync();
+        var blob = TestContent.RandomBytes(256 * 1024);
+        var digest = await setup.Upstream.Client.PushBlobAsync("app", blob);
+        setup.Proxy.TrickleBytes = 64 * 1024;
+
+        await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => setup.Cache.Client.GetByteArrayAsync($"/v2/app/blobs/{digest}")));
+        await setup.Cache.Client.GetByteArrayAsync($"/v2/app/blobs/{digest}");
+        var metrics = new PrometheusText(await setup.Cache.Client.GetStringAsync("/metrics"));
+
+        var host = ("host", "manager-1.neon-registry-cache.cluster");
+        Assert.Equal(3, metrics.Value("neon_registry_cache_answers_total", ("kind", "blob"), ("outcome", "miss"), host));
+        Assert.Equal(1, metrics.Value("neon_registry_cache_answers_total", ("kind", "blob"), ("outcome", "hit"), host));
+        Assert.Equal(2, metrics.Value("neon_registry_cache_coalesced_followers_total", host));
+        Assert.Equal(1, metrics.Value("neon_registry_cache_fills_total", ("result", "committed"), host));
+        Assert.Equal(0, metrics.Value("neon_registry_cache_upstream_breaker_open", host));
+    }
+
+    [Fact]
+    public async Task Readiness_UpstreamDown_StaysReadyButSaysDegraded()
+    {
+        await using var setup = await PullThroughSetup.StartAsync();
+        using var before = await setup.Cache.Client.GetAsync("/readyz");
+        await setup.Proxy.DisposeAsync();
+
+        using var after = await setup.Cache.Client.GetAsync("/readyz");
+
+        Assert.Equal(HttpStatusCode.OK, before.StatusCode);
+        Assert.Contains("\"healthy\"", await before.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.OK, after.StatusCode);
+        var body = await after.Content.ReadAsStringAsync();
+        Assert.Contains("\"degraded\"", body);
+        Assert.Contains("unreachable", body);
+    }
 }

@@ -1,5 +1,7 @@
 using NeonRegistry.Configuration;
 using NeonRegistry.Content;
+using NeonRegistry.Health;
+using NeonRegistry.Metrics;
 using NeonRegistry.Proxy;
 
 namespace NeonRegistry.Hosting;
@@ -15,6 +17,8 @@ internal static class PullThroughServices
         }
 
         services.AddSingleton(upstream);
+        services.AddSingleton<CacheMetrics>();
+        services.AddHealthChecks().AddCheck<UpstreamReadinessCheck>("upstream", tags: [HealthEndpoints.ReadinessTag]);
         services.AddSingleton<UpstreamAuthenticator>();
         services.AddSingleton<UpstreamClient>();
         services.AddSingleton<BlobFills>();

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using NeonRegistry.Metrics;
 using NeonRegistry.Oci;
 
 namespace NeonRegistry.Proxy;
@@ -7,12 +8,9 @@ namespace NeonRegistry.Proxy;
 /// At most one fill per digest in this process (single flight): the first request for a missing blob starts the
 /// upstream request, every later one joins it, until the fill is committed and the blob is served from disk.
 /// </summary>
-internal sealed class BlobFills
+internal sealed class BlobFills(CacheMetrics metrics)
 {
     private readonly ConcurrentDictionary<Digest, Task<BlobFill?>> _fills = new();
-
-    /// <summary>Raised for each request that joined a fill another request started.</summary>
-    public event Action? Coalesced;
 
     public bool IsFilling(Digest digest) => _fills.ContainsKey(digest);
 
@@ -24,7 +22,7 @@ internal sealed class BlobFills
         {
             if (_fills.TryGetValue(digest, out var running))
             {
-                Coalesced?.Invoke();
+                metrics.CoalescedFollowers.Inc();
                 return running;
             }
 

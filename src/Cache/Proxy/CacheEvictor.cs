@@ -1,4 +1,5 @@
 using NeonRegistry.Configuration;
+using NeonRegistry.Metrics;
 using NeonRegistry.Oci;
 using NeonRegistry.Storage;
 
@@ -14,6 +15,7 @@ internal sealed partial class CacheEvictor(
     StorageLayout layout,
     BlobFills fills,
     BlobLeases leases,
+    CacheMetrics metrics,
     ILogger<CacheEvictor> logger) : BackgroundService
 {
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(10);
@@ -46,6 +48,7 @@ internal sealed partial class CacheEvictor(
 
         var files = root.EnumerateFiles("*", SearchOption.AllDirectories).Where(f => !StorageLayout.IsHidden(f.Name)).ToList();
         var total = files.Sum(f => f.Length);
+        metrics.BytesStored.Set(total);
         if (total <= options.SizeLimitBytes)
         {
             return 0;
@@ -72,6 +75,8 @@ internal sealed partial class CacheEvictor(
             evicted++;
         }
 
+        metrics.Evictions.Inc(evicted);
+        metrics.BytesStored.Set(total);
         LogEvicted(logger, evicted, total);
         return evicted;
     }

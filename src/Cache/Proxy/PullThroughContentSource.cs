@@ -1,6 +1,7 @@
 using System.Text.Json;
 using NeonRegistry.Configuration;
 using NeonRegistry.Content;
+using NeonRegistry.Metrics;
 using NeonRegistry.Oci;
 using NeonRegistry.Storage;
 
@@ -24,11 +25,34 @@ internal sealed partial class PullThroughContentSource(
     BlobLeases leases,
     TimeProvider clock,
     IHostApplicationLifetime lifetime,
+    CacheMetrics metrics,
     ILogger<PullThroughContentSource> logger) : IContentSource
 {
     private readonly SingleFlight<string, ManifestContent?> _manifestFetches = new();
 
     public async Task<ManifestContent?> GetManifestOrNullAsync(RepositoryName name, Reference reference, CancellationToken cancellationToken)
+    {
+        var found = await FindManifestOrNullAsync(name, reference, cancellationToken);
+        if (found is not null)
+        {
+            metrics.Answered("manifest", found.Status);
+        }
+
+        return found;
+    }
+
+    public async Task<BlobContent?> GetBlobOrNullAsync(RepositoryName name, Digest digest, CancellationToken cancellationToken)
+    {
+        var found = await FindBlobOrNullAsync(name, digest, cancellationToken);
+        if (found is not null)
+        {
+            metrics.Answered("blob", found.Status);
+        }
+
+        return found;
+    }
+
+    private async Task<ManifestContent?> FindManifestOrNullAsync(RepositoryName name, Reference reference, CancellationToken cancellationToken)
     {
         var local = await manifests.GetOrNullAsync(name, reference, cancellationToken);
         if (reference.Digest is not null)
@@ -55,7 +79,7 @@ internal sealed partial class PullThroughContentSource(
         }
     }
 
-    public async Task<BlobContent?> GetBlobOrNullAsync(RepositoryName name, Digest digest, CancellationToken cancellationToken)
+    private async Task<BlobContent?> FindBlobOrNullAsync(RepositoryName name, Digest digest, CancellationToken cancellationToken)
     {
         var lease = leases.Acquire(digest);
         try
@@ -203,6 +227,7 @@ internal sealed partial class PullThroughContentSource(
 
     private void LogFill(string name, Digest digest, BlobFill fill, TimeSpan elapsed)
     {
+        metrics.Filled(fill.Succeeded);
         if (fill.Succeeded)
         {
             LogFilled(logger, name, digest.ToString(), elapsed.TotalMilliseconds);

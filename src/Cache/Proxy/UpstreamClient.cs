@@ -1,5 +1,6 @@
 using System.Net;
 using NeonRegistry.Configuration;
+using NeonRegistry.Metrics;
 using NeonRegistry.Oci;
 using Polly;
 using Polly.CircuitBreaker;
@@ -22,12 +23,18 @@ internal sealed class UpstreamClient : IDisposable
     private readonly HttpClient _http;
     private readonly UpstreamAuthenticator _authenticator;
     private readonly ResiliencePipeline<HttpResponseMessage> _pipeline;
+    private readonly CircuitBreakerStateProvider _breaker = new();
+    private readonly CacheMetrics _metrics;
+    private readonly TimeProvider _clock;
 
-    public UpstreamClient(UpstreamOptions options, UpstreamAuthenticator authenticator, TimeProvider clock)
+    public UpstreamClient(UpstreamOptions options, UpstreamAuthenticator authenticator, CacheMetrics metrics, RegistryMetrics registry, TimeProvider clock)
     {
         _options = options;
         _authenticator = authenticator;
-        _pipeline = UpstreamResilience.Create(options, clock);
+        _metrics = metrics;
+        _clock = clock;
+        _pipeline = UpstreamResilience.Create(options, clock, _breaker);
+        registry.Registry.AddBeforeCollectCallback(() => metrics.BreakerOpen.Set(IsBreakerOpen ? 1 : 0));
         _http = new HttpClient(new SocketsHttpHandler
         {
             AutomaticDecompression = DecompressionMethods.None,
@@ -46,6 +53,9 @@ internal sealed class UpstreamClient : IDisposable
 
     public Uri RemoteUrl => _options.RemoteUrl;
 
+    /// <summary>True while the breaker keeps requests away from the upstream (open, or trying one request half-open).</summary>
+    public bool IsBreakerOpen => _breaker.CircuitState is CircuitState.Open or CircuitState.Isolated;
+
     /// <summary>Sends a GET or HEAD for <c>/v2/{name}/{path}</c> and returns the response with its body unread.</summary>
     /// <exception cref="RegistryException">UNAVAILABLE when the upstream cannot be reached or keeps failing.</exception>
     public async Task<HttpResponseMessage> SendAsync(HttpMethod method, string name, string path, string? accept, CancellationToken cancellationToken)
@@ -63,26 +73,41 @@ internal sealed class UpstreamClient : IDisposable
             return request;
         }
 
+        var started = _clock.GetTimestamp();
         try
         {
-            return await _pipeline.ExecuteAsync(
+            var response = await _pipeline.ExecuteAsync(
                 async token => await _authenticator.SendAsync(_http, Create, scope, token),
                 cancellationToken);
+            _metrics.UpstreamAnswered(method.Method, (int)response.StatusCode, _clock.GetElapsedTime(started));
+            if (!response.IsSuccessStatusCode && response.StatusCode != HttpStatusCode.NotFound)
+            {
+                _metrics.UpstreamFailed("status");
+            }
+
+            return response;
         }
         catch (BrokenCircuitException e)
         {
+            _metrics.UpstreamFailed("breaker_open");
             var wait = e.RetryAfter is { } after ? $"; it is asked again in {Math.Ceiling(after.TotalSeconds)} s" : "";
             throw Unavailable($"is unavailable after repeated failures{wait}");
         }
         catch (TimeoutRejectedException)
         {
+            _metrics.UpstreamFailed("timeout");
             throw Unavailable($"did not answer within {_options.RequestTimeout.TotalSeconds} s");
         }
         catch (HttpRequestException e)
         {
+            _metrics.UpstreamFailed("unreachable");
             throw Unavailable($"cannot be reached ({e.Message})");
         }
     }
+
+    /// <summary>One plain <c>GET /v2/</c>, outside the resilience pipeline, for the readiness probe.</summary>
+    public Task<HttpResponseMessage> PingAsync(CancellationToken cancellationToken) =>
+        _http.GetAsync(new Uri(_options.RemoteUrl, "/v2/"), HttpCompletionOption.ResponseHeadersRead, cancellationToken);
 
     public RegistryException Unavailable(string what) =>
         new(OciErrorCode.Unavailable, $"the upstream registry {_options.RemoteUrl.Authority} {what}");

@@ -14,7 +14,8 @@ namespace NeonRegistry.Proxy;
 /// </summary>
 internal static class UpstreamResilience
 {
-    public static ResiliencePipeline<HttpResponseMessage> Create(UpstreamOptions options, TimeProvider clock) =>
+    /// <param name="breaker">Reports whether the breaker is open, for metrics and readiness.</param>
+    public static ResiliencePipeline<HttpResponseMessage> Create(UpstreamOptions options, TimeProvider clock, CircuitBreakerStateProvider breaker) =>
         new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = clock }
             .AddCircuitBreaker(new CircuitBreakerStrategyOptions<HttpResponseMessage>
             {
@@ -22,6 +23,7 @@ internal static class UpstreamResilience
                 MinimumThroughput = 3,
                 SamplingDuration = TimeSpan.FromSeconds(30),
                 BreakDuration = options.BreakDuration,
+                StateProvider = breaker,
                 ShouldHandle = args => ValueTask.FromResult(IsOutage(args.Outcome)),
             })
             .AddRetry(new RetryStrategyOptions<HttpResponseMessage>
