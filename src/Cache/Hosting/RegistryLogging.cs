@@ -31,14 +31,18 @@ internal static class RegistryLogging
                 .MinimumLevel.Override("Microsoft.AspNetCore.Hosting.Diagnostics", LogEventLevel.Warning)
                 .Enrich.WithProperty("Instance", options.InstanceName)
                 .Enrich.FromLogContext();
-            if (options.JsonLogs)
+            // Written on a background thread: a request never waits for the console (a pipe to the container runtime).
+            logger.WriteTo.Async(sink =>
             {
-                logger.WriteTo.Console(new RenderedCompactJsonFormatter());
-            }
-            else
-            {
-                logger.WriteTo.Console(outputTemplate: TextTemplate, formatProvider: System.Globalization.CultureInfo.InvariantCulture);
-            }
+                if (options.JsonLogs)
+                {
+                    sink.Console(new RenderedCompactJsonFormatter());
+                }
+                else
+                {
+                    sink.Console(outputTemplate: TextTemplate, formatProvider: System.Globalization.CultureInfo.InvariantCulture);
+                }
+            });
         });
     }
 

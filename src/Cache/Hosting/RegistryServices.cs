@@ -25,7 +25,8 @@ internal static class RegistryServices
         var services = builder.Services;
         services.AddSingleton(options);
         services.AddSingleton(TimeProvider.System);
-        services.AddMemoryCache(cache => cache.SizeLimit = 100_000);
+        // Entries are sized in bytes (manifests by their length, small facts as 1): 64 MiB at most.
+        services.AddMemoryCache(cache => cache.SizeLimit = 64 * 1024 * 1024);
         services.AddSingleton(new StorageLayout(options.StoragePath));
         services.AddSingleton<BlobStore>();
         services.AddSingleton<UploadStore>();

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Caching.Memory;
 using NeonRegistry.Oci;
 
 namespace NeonRegistry.Storage;
@@ -8,7 +9,12 @@ namespace NeonRegistry.Storage;
 /// Writes go content first, then revision, then referrer, then tag, so a crash between any two leaves nothing
 /// that points at missing content.
 /// </summary>
-public sealed class ManifestStore(StorageLayout layout, BlobStore blobs, TagStore tags, ReferrersIndex referrers)
+/// <remarks>
+/// A revision's bytes and media type never change, so they are kept in memory once read (sized by
+/// their length, within the cache's limit); whether the repository still holds the manifest, and where its tags
+/// point, is read from the store on every request, because another instance may have changed it.
+/// </remarks>
+public sealed class ManifestStore(StorageLayout layout, BlobStore blobs, TagStore tags, ReferrersIndex referrers, IMemoryCache cache)
 {
     /// <summary>The largest manifest accepted; distribution uses the same bound.</summary>
     public const int MaxContentLength = 4 * 1024 * 1024;
@@ -22,15 +28,30 @@ public sealed class ManifestStore(StorageLayout layout, BlobStore blobs, TagStor
             return null;
         }
 
-        var mediaType = await ReadRevisionOrNullAsync(name, found, cancellationToken);
-        if (mediaType is null)
+        if (!Exists(name, found))
         {
             return null;
         }
 
+        if (cache.TryGetValue(ContentKey(name, found), out StoredManifest? known))
+        {
+            return known;
+        }
+
+        var mediaType = await ReadRevisionOrNullAsync(name, found, cancellationToken);
         var content = await blobs.ReadOrNullAsync(found, cancellationToken);
-        return content is null ? null : new StoredManifest(found, mediaType, content);
+        if (mediaType is null || content is null)
+        {
+            return null;
+        }
+
+        var manifest = new StoredManifest(found, mediaType, content);
+        cache.Set(ContentKey(name, found), manifest, new MemoryCacheEntryOptions { Size = content.Length, SlidingExpiration = TimeSpan.FromHours(1) });
+        return manifest;
     }
+
+    // Per repository: the media type a manifest was pushed with belongs to the repository's revision.
+    private static string ContentKey(RepositoryName name, Digest digest) => $"manifest:{name}@{digest}";
 
     public bool Exists(RepositoryName name, Digest digest) => File.Exists(layout.ManifestRevision(name, digest));
 

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Caching.Memory;
 using System.Security.Cryptography;
 using NeonRegistry.Oci;
 using NeonRegistry.Storage;
@@ -17,7 +18,7 @@ public sealed class TempStore : IDisposable
         Blobs = new BlobStore(Layout);
         Tags = new TagStore(Layout);
         Referrers = new ReferrersIndex(Layout);
-        Manifests = new ManifestStore(Layout, Blobs, Tags, Referrers);
+        Manifests = new ManifestStore(Layout, Blobs, Tags, Referrers, new MemoryCache(new MemoryCacheOptions { SizeLimit = 64 * 1024 * 1024 }));
         Uploads = new UploadStore(Layout, Blobs);
         Catalog = new RepositoryCatalog(Layout);
     }
