@@ -60,23 +60,13 @@ public sealed class RegistryServer : IAsyncDisposable
     {
         var ownsStorage = storagePath is null;
         storagePath ??= TempDirectory.Create("store");
-        var all = new Dictionary<string, string?>
+        var primary = new Dictionary<string, string?>
         {
-            ["STORAGE_PATH"] = storagePath,
             ["SECRET"] = TestSecret,
             ["USERNAME"] = Username,
             ["PASSWORD"] = Password,
-            ["urls"] = "http://127.0.0.1:0",
-            ["LOG_LEVEL"] = "warn",
         };
-        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
-        {
-            all[key] = value;
-        }
-
-        var app = RegistryApp.Create([], all);
-        await app.StartAsync();
-        return new RegistryServer(app, storagePath, ownsStorage);
+        return await LaunchAsync(primary, settings, storagePath, ownsStorage);
     }
 
     /// <summary>The running host's services, for the rare test that must drive a background job directly.</summary>
@@ -85,27 +75,32 @@ public sealed class RegistryServer : IAsyncDisposable
     /// <summary>A pull-through cache of <paramref name="upstream"/>, anonymous to its own clients like the real node.</summary>
     public static async Task<RegistryServer> StartCacheAsync(Uri upstream, string? user, string? password, IReadOnlyDictionary<string, string?>? settings = null)
     {
-        var storagePath = TempDirectory.Create("cache");
-        var all = new Dictionary<string, string?>
+        var cache = new Dictionary<string, string?>
         {
             ["REMOTE_URL"] = upstream.ToString(),
             ["USER"] = user,
             ["PASSWORD"] = password,
             ["HOST"] = "manager-1.neon-registry-cache.cluster",
-            ["STORAGE_PATH"] = storagePath,
-            ["urls"] = "http://127.0.0.1:0",
-            ["LOG_LEVEL"] = "warn",
         };
-        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
-        {
-            all[key] = value;
-        }
-
-        var app = RegistryApp.Create([], all);
-        await app.StartAsync();
-        var server = new RegistryServer(app, storagePath, ownsStorage: true);
+        var server = await LaunchAsync(cache, settings, TempDirectory.Create("cache"), ownsStorage: true);
         server.Client.DefaultRequestHeaders.Authorization = null;
         return server;
+    }
+
+    private static async Task<RegistryServer> LaunchAsync(
+        Dictionary<string, string?> modeSettings, IReadOnlyDictionary<string, string?>? overrides, string storagePath, bool ownsStorage)
+    {
+        modeSettings["STORAGE_PATH"] = storagePath;
+        modeSettings["urls"] = "http://127.0.0.1:0";
+        modeSettings["LOG_LEVEL"] = "warn";
+        foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
+        {
+            modeSettings[key] = value;
+        }
+
+        var app = RegistryApp.Create([], modeSettings);
+        await app.StartAsync();
+        return new RegistryServer(app, storagePath, ownsStorage);
     }
 
     public async ValueTask DisposeAsync()
