@@ -1,5 +1,11 @@
 using NeonRegistry;
+using NeonRegistry.Commands;
 using NeonRegistry.Configuration;
+
+if (MaintenanceCommands.IsCommand(args))
+{
+    return await MaintenanceCommands.RunFromConsoleAsync(args);
+}
 
 try
 {

@@ -19,7 +19,7 @@ internal static class EnvironmentSettings
 
         return new RegistryOptions
         {
-            StoragePath = Get("STORAGE_PATH") ?? RegistryOptions.DefaultStoragePath,
+            StoragePath = ReadStoragePath(configuration),
             Port = ReadPort(Get("PORT")),
             Secret = ReadSecret(Get("SECRET")),
             Username = ReadUsername(Get("USERNAME")),
@@ -32,6 +32,13 @@ internal static class EnvironmentSettings
             InstanceName = Get("HOST") ?? Environment.MachineName,
         };
     }
+
+    /// <summary>
+    /// Only the store's location: all the maintenance commands need, so they run without the login and secret
+    /// that serving requires.
+    /// </summary>
+    public static string ReadStoragePath(IConfiguration configuration) =>
+        configuration["STORAGE_PATH"] is { Length: > 0 } path ? path : RegistryOptions.DefaultStoragePath;
 
     private static string ReadSecret(string? value) => value switch
     {
