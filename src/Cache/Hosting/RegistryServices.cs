@@ -31,6 +31,7 @@ internal static class RegistryServices
         services.AddSingleton<ReferrersIndex>();
         services.AddSingleton<ManifestStore>();
         services.AddSingleton<RepositoryCatalog>();
+        services.AddHostedService<UploadPurgeService>();
 
         services.AddSingleton<UploadStateToken>();
         services.AddSingleton<DeletePolicy>();
