@@ -20,7 +20,7 @@ internal sealed class StoreScanner(StorageLayout layout)
         foreach (var (digest, file) in DigestFiles(layout.BlobsRoot, layout.Blob))
         {
             cancellationToken.ThrowIfCancellationRequested();
-            blobs[digest] = StoredFile.Of(file);
+            blobs[digest] = file;
             if (blobs.Count % 256 == 0)
             {
                 reporter.Progress(new MaintenanceProgress("scanning blobs", blobs.Count, 0));
@@ -44,7 +44,7 @@ internal sealed class StoreScanner(StorageLayout layout)
         var contents = new RepositoryContents(name);
         foreach (var (digest, file) in DigestFiles(layout.RevisionsDirectory(name), d => layout.ManifestRevision(name, d)))
         {
-            contents.Revisions[digest] = file.LastWriteTimeUtc;
+            contents.Revisions[digest] = file.LastWrite;
         }
 
         foreach (var (digest, _) in DigestFiles(layout.LayersDirectory(name), d => layout.LayerLink(name, d)))
@@ -114,11 +114,15 @@ internal sealed class StoreScanner(StorageLayout layout)
         new[] { layout.BlobsRoot, layout.RepositoriesRoot }
             .Where(Directory.Exists)
             .SelectMany(root => new DirectoryInfo(root).EnumerateFiles(AtomicFile.TempPrefix + "*", Everything))
-            .Select(StoredFile.Of)
+            .Select(StoredFile.OrNull)
+            .OfType<StoredFile>()
             .ToList();
 
-    /// <summary>Files at <c>&lt;directory&gt;/&lt;alg&gt;/[...]/&lt;hex&gt;</c> whose digest the layout places exactly there.</summary>
-    private static IEnumerable<(Digest Digest, FileInfo File)> DigestFiles(string directory, Func<Digest, string> expectedPath)
+    /// <summary>
+    /// Files at <c>&lt;directory&gt;/&lt;alg&gt;/[...]/&lt;hex&gt;</c> whose digest the layout places exactly there,
+    /// and that still exist once listed.
+    /// </summary>
+    private static IEnumerable<(Digest Digest, StoredFile File)> DigestFiles(string directory, Func<Digest, string> expectedPath)
     {
         foreach (var algorithm in Subdirectories(directory))
         {
@@ -126,9 +130,10 @@ internal sealed class StoreScanner(StorageLayout layout)
             {
                 if (!StorageLayout.IsHidden(file.Name)
                     && Digest.TryParse($"{algorithm.Name}:{file.Name}", out var digest)
-                    && expectedPath(digest) == file.FullName)
+                    && expectedPath(digest) == file.FullName
+                    && StoredFile.OrNull(file) is { } stored)
                 {
-                    yield return (digest, file);
+                    yield return (digest, stored);
                 }
             }
         }
