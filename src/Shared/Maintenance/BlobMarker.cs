@@ -16,20 +16,22 @@ internal sealed class BlobMarker(ManifestReader reader, CollectionTally tally)
 
     private readonly HashSet<Digest> _marked = [];
 
-    // Per manifest already visited: whether everything it references is known.
-    private readonly Dictionary<Digest, bool> _complete = [];
+    // Per manifest already visited, and the media type it was read as: whether everything it references is known.
+    private readonly Dictionary<(Digest, string?), bool> _complete = [];
 
     public async Task<IReadOnlySet<Digest>> MarkAsync(
         StoreInventory inventory,
         IReadOnlyDictionary<RepositoryName, HashSet<Digest>> kept,
         CancellationToken cancellationToken)
     {
-        var total = kept.Values.Sum(k => k.Count);
+        var total = inventory.Repositories.Sum(r => kept[r.Name].Count(r.Revisions.ContainsKey));
         var done = 0;
         foreach (var repository in inventory.Repositories)
         {
             var complete = true;
-            foreach (var digest in kept[repository.Name].OrderBy(d => d.ToString(), StringComparer.Ordinal))
+            // Kept digests that are no revision here are children of a kept index, marked through it with the type it gives.
+            var revisions = kept[repository.Name].Where(repository.Revisions.ContainsKey).OrderBy(d => d.ToString(), StringComparer.Ordinal).ToList();
+            foreach (var digest in revisions)
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 complete &= await MarkRevisionAsync(repository, digest, cancellationToken);
@@ -54,7 +56,7 @@ internal sealed class BlobMarker(ManifestReader reader, CollectionTally tally)
     private async Task<bool> MarkRevisionAsync(RepositoryContents repository, Digest digest, CancellationToken cancellationToken)
     {
         var mediaType = await reader.RevisionMediaTypeOrNullAsync(repository.Name, digest, cancellationToken);
-        if (await MarkManifestAsync(digest, mediaType, cancellationToken) || !repository.Revisions.ContainsKey(digest))
+        if (await MarkManifestAsync(digest, mediaType, cancellationToken))
         {
             return true;
         }
@@ -74,13 +76,13 @@ internal sealed class BlobMarker(ManifestReader reader, CollectionTally tally)
     private async Task<bool> MarkManifestAsync(Digest digest, string? mediaType, CancellationToken cancellationToken)
     {
         _marked.Add(digest);
-        if (_complete.TryGetValue(digest, out var known))
+        if (_complete.TryGetValue((digest, mediaType), out var known))
         {
             return known;
         }
 
         // Content addressing rules out cycles; this entry only stops a manifest being walked twice.
-        _complete[digest] = true;
+        _complete[(digest, mediaType)] = true;
         var document = await reader.ReadOrNullAsync(digest, mediaType, cancellationToken);
         var complete = document is not null;
         if (document is not null)
@@ -96,7 +98,7 @@ internal sealed class BlobMarker(ManifestReader reader, CollectionTally tally)
             }
         }
 
-        _complete[digest] = complete;
+        _complete[(digest, mediaType)] = complete;
         return complete;
     }
 }

@@ -45,15 +45,19 @@ internal sealed class ManifestPruner(StorageLayout layout, ManifestReader reader
     {
         var keep = new HashSet<Digest>();
         var recent = repository.Revisions.Where(r => r.Value >= tally.Cutoff).Select(r => r.Key);
-        var pending = new Queue<Digest>(repository.TaggedDigests.Where(repository.Revisions.ContainsKey).Concat(recent));
-        while (pending.TryDequeue(out var digest))
+
+        // With each digest, the media type the index that names it gives, for content that omits its own.
+        var pending = new Queue<(Digest Digest, string? MediaType)>(
+            repository.TaggedDigests.Where(repository.Revisions.ContainsKey).Concat(recent).Select(d => (d, (string?)null)));
+        while (pending.TryDequeue(out var next))
         {
+            var digest = next.Digest;
             if (!keep.Add(digest))
             {
                 continue;
             }
 
-            var mediaType = await reader.RevisionMediaTypeOrNullAsync(repository.Name, digest, cancellationToken);
+            var mediaType = await reader.RevisionMediaTypeOrNullAsync(repository.Name, digest, cancellationToken) ?? next.MediaType;
             var document = await reader.ReadOrNullAsync(digest, mediaType, cancellationToken);
             if (document is null)
             {
@@ -70,12 +74,12 @@ internal sealed class ManifestPruner(StorageLayout layout, ManifestReader reader
 
             foreach (var child in document.Manifests)
             {
-                pending.Enqueue(Digest.Parse(child.Digest));
+                pending.Enqueue((Digest.Parse(child.Digest), child.MediaType));
             }
 
             foreach (var referrer in repository.ReferrersOf(digest).Where(repository.Revisions.ContainsKey))
             {
-                pending.Enqueue(referrer);
+                pending.Enqueue((referrer, null));
             }
         }
 

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using NeonRegistry.Maintenance;
 using NeonRegistry.Oci;
 using NeonRegistry.Tests.Support;
@@ -87,6 +88,35 @@ public sealed class GarbageCollectorDeleteUntaggedTests : IDisposable
         Assert.False(_store.Manifests.Exists(App, inApp.Digest));
         await _builder.AssertWholeAsync(inApp with { Repository = Other });
         Assert.Equal((1, 1, 0), (summary.ManifestsKept, summary.ManifestsDeleted, summary.BlobsDeleted));
+    }
+
+    [Fact]
+    public async Task Run_ChildWithoutItsOwnMediaTypeField_IsReadAsTheIndexNamesItWithoutWarnings()
+    {
+        var config = _builder.RandomBytes(32);
+        var layer = _builder.RandomBytes(32);
+        await _store.PushBlobAsync(App, config);
+        await _store.PushBlobAsync(App, layer);
+
+        // image-spec lets a manifest omit mediaType; the type then comes from the push's Content-Type or a descriptor.
+        var content = JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, object>
+        {
+            ["schemaVersion"] = 2,
+            ["config"] = TestManifests.DescriptorOf(TestManifests.OciConfig, config),
+            ["layers"] = new[] { TestManifests.DescriptorOf(TestManifests.OciLayer, layer) },
+        });
+        var digest = Digest.Compute(content);
+        await _store.Manifests.PutAsync(App, Reference.Parse(digest.ToString()), content, MediaTypes.OciManifest, CancellationToken.None);
+        var child = new BuiltManifest(App, digest, new Descriptor(MediaTypes.OciManifest, digest.ToString(), content.Length), [digest, Digest.Compute(config), Digest.Compute(layer)]);
+        var index = await _builder.IndexAsync(App, "multi", [child]);
+        await _store.Manifests.DeleteAsync(App, Reference.Parse(digest.ToString()), CancellationToken.None);
+        FileAges.Backdate(_store.Root, Old);
+
+        var summary = await CollectAsync(new GarbageCollectionOptions { DeleteUntagged = true });
+
+        Assert.Equal(0, summary.Warnings);
+        await _builder.AssertWholeAsync(index);
+        Assert.Equal((1, 0), (summary.ManifestsKept, summary.BlobsDeleted));
     }
 
     private Task<GarbageCollectionSummary> CollectAsync(GarbageCollectionOptions options, RecordingReporter? reporter = null) =>
