@@ -51,14 +51,14 @@ public sealed class RandomOperation(RandomStoreModel model, StoreBuilder builder
         model.Add(await builder.ImageAsync(name, tag, layers), [], null, tag);
     }
 
-    private async Task IndexAsync(List<RandomStoreModel.Entry> images)
+    private async Task IndexAsync(List<ModelManifest> images)
     {
         var tag = MaybeTag();
         var children = images.OrderBy(_ => random.Next()).Take(random.Next(2, 4)).Select(e => e.Manifest).ToList();
         model.Add(await builder.IndexAsync(name, tag, children), children.Select(c => c.Digest).ToList(), null, tag);
     }
 
-    private async Task ReferrerAsync(List<RandomStoreModel.Entry> manifests)
+    private async Task ReferrerAsync(List<ModelManifest> manifests)
     {
         var subject = Pick(manifests).Manifest;
         var tag = random.Next(4) == 0 ? MaybeTag() : null;

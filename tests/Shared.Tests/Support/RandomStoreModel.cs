@@ -8,7 +8,7 @@ namespace NeonRegistry.Tests.Support;
 /// </summary>
 public sealed class RandomStoreModel
 {
-    private readonly Dictionary<RepositoryName, Dictionary<Digest, Entry>> _manifests = [];
+    private readonly Dictionary<RepositoryName, Dictionary<Digest, ModelManifest>> _manifests = [];
     private readonly Dictionary<RepositoryName, Dictionary<string, Digest>> _tags = [];
 
     private RandomStoreModel()
@@ -35,7 +35,7 @@ public sealed class RandomStoreModel
 
     public IEnumerable<RepositoryName> Repositories => _manifests.Keys;
 
-    public IReadOnlyDictionary<Digest, Entry> Manifests(RepositoryName name) => _manifests[name];
+    public IReadOnlyDictionary<Digest, ModelManifest> Manifests(RepositoryName name) => _manifests[name];
 
     public IReadOnlyDictionary<string, Digest> Tags(RepositoryName name) => _tags[name];
 
@@ -43,7 +43,7 @@ public sealed class RandomStoreModel
 
     public void Add(BuiltManifest manifest, IReadOnlyList<Digest> children, Digest? subject, string? tag)
     {
-        _manifests[manifest.Repository][manifest.Digest] = new Entry(manifest, children, subject);
+        _manifests[manifest.Repository][manifest.Digest] = new ModelManifest(manifest, children, subject);
         if (tag is not null)
         {
             _tags[manifest.Repository][tag] = manifest.Digest;
@@ -127,7 +127,4 @@ public sealed class RandomStoreModel
                     .Where(f => !Path.GetFileName(f).StartsWith('.'))
                     .Select(f => (name, Digest.Parse($"{Path.GetFileName(Path.GetDirectoryName(f))}:{Path.GetFileName(f)}")))
                 : []);
-
-    /// <summary>A manifest the model holds, with what it names.</summary>
-    public sealed record Entry(BuiltManifest Manifest, IReadOnlyList<Digest> Children, Digest? Subject);
 }
