@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Runs the whole test suite. On a fresh machine it first installs what the tests drive for real:
-# skopeo (the registry client) and docker-registry (CNCF distribution, the reference registry).
+# skopeo (the registry client), docker-registry (CNCF distribution, the reference registry) and shellcheck
+# (which a test runs over every shell script).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 missing=()
 command -v skopeo >/dev/null 2>&1 || missing+=(skopeo)
 command -v docker-registry >/dev/null 2>&1 || missing+=(docker-registry)
+command -v shellcheck >/dev/null 2>&1 || missing+=(shellcheck)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "installing ${missing[*]} from Debian"
   sudo_cmd=()

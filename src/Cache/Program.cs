@@ -9,6 +9,11 @@ if (MaintenanceCommands.IsCommand(args))
 
 try
 {
+    if (args is [HealthCheckCommand.Name, .. var rest])
+    {
+        return await HealthCheckCommand.RunAsync(rest);
+    }
+
     await RegistryApp.Create(args).RunAsync();
     return 0;
 }

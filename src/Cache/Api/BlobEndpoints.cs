@@ -1,34 +1,47 @@
 using Microsoft.Net.Http.Headers;
+using NeonRegistry.Content;
 using NeonRegistry.Oci;
 using NeonRegistry.Storage;
 
 namespace NeonRegistry.Api;
 
 /// <summary>distribution-spec: Pulling blobs, Deleting blobs.</summary>
-internal sealed class BlobEndpoints(BlobStore blobs, DeletePolicy deletes)
+internal sealed class BlobEndpoints(IContentSource content, BlobStore blobs, CacheHeaders cacheHeaders, DeletePolicy deletes)
 {
     private const string OctetStream = "application/octet-stream";
 
-    /// <summary>GET and HEAD: streamed from disk, with single-range support, the digest doubling as a strong ETag.</summary>
-    public IResult Get(HttpContext http, V2Route route)
+    /// <summary>
+    /// GET and HEAD. A committed blob is served from disk with single-range support and its digest as a strong
+    /// ETag; a blob a cache is still fetching is streamed to the client as it arrives.
+    /// </summary>
+    public async Task<IResult> GetAsync(HttpContext http, V2Route route, CancellationToken cancellationToken)
     {
         var digest = Digest.Parse(route.Argument);
-        var blob = blobs.FindOrNull(route.Repository, digest);
+        var blob = await content.GetBlobOrNullAsync(route.Repository, digest, cancellationToken);
         if (blob is null)
         {
-            return OciResults.Error(OciErrorCode.BlobUnknown, $"blob {digest} is not in repository '{route.Repository}'", new { digest = digest.ToString() });
+            return Unknown(route, digest);
+        }
+
+        if (blob.Lease is not null)
+        {
+            http.Response.RegisterForDispose(blob.Lease);
         }
 
         http.Response.Headers[RegistryHeaders.ContentDigest] = digest.ToString();
-        return TypedResults.PhysicalFile(blob.Path, OctetStream, entityTag: new EntityTagHeaderValue($"\"{digest}\""), enableRangeProcessing: true);
+        cacheHeaders.Write(http, blob.Status);
+        return blob.File is { } file
+            ? TypedResults.PhysicalFile(file.Path, OctetStream, entityTag: new EntityTagHeaderValue($"\"{digest}\""), enableRangeProcessing: true)
+            : new FollowFillResult(blob.Fill!);
     }
 
     public IResult Delete(V2Route route)
     {
         deletes.EnsureAllowed();
         var digest = Digest.Parse(route.Argument);
-        return blobs.Unlink(route.Repository, digest)
-            ? TypedResults.Accepted((string?)null)
-            : OciResults.Error(OciErrorCode.BlobUnknown, $"blob {digest} is not in repository '{route.Repository}'", new { digest = digest.ToString() });
+        return blobs.Unlink(route.Repository, digest) ? TypedResults.Accepted((string?)null) : Unknown(route, digest);
     }
+
+    private static IResult Unknown(V2Route route, Digest digest) =>
+        OciResults.Error(OciErrorCode.BlobUnknown, $"blob {digest} is not in repository '{route.Repository}'", new { digest = digest.ToString() });
 }

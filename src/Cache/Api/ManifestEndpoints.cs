@@ -1,21 +1,24 @@
+using NeonRegistry.Content;
 using NeonRegistry.Oci;
 using NeonRegistry.Storage;
 
 namespace NeonRegistry.Api;
 
 /// <summary>distribution-spec: Pulling manifests, Pushing manifests, Deleting tags and manifests.</summary>
-internal sealed class ManifestEndpoints(ManifestStore manifests, DeletePolicy deletes)
+internal sealed class ManifestEndpoints(ManifestStore manifests, IContentSource content, CacheHeaders cacheHeaders, DeletePolicy deletes)
 {
     /// <summary>GET and HEAD: the exact bytes pushed, with the media type they were pushed as.</summary>
     public async Task<IResult> GetAsync(HttpContext http, V2Route route, CancellationToken cancellationToken)
     {
         var reference = Reference.Parse(route.Argument);
-        var manifest = await manifests.GetOrNullAsync(route.Repository, reference, cancellationToken);
-        if (manifest is null)
+        var found = await content.GetManifestOrNullAsync(route.Repository, reference, cancellationToken);
+        if (found is null)
         {
             return Unknown(route, reference);
         }
 
+        var manifest = found.Manifest;
+        cacheHeaders.Write(http, found.Status);
         http.Response.Headers[RegistryHeaders.ContentDigest] = manifest.Digest.ToString();
         http.Response.Headers.ETag = $"\"{manifest.Digest}\"";
         return TypedResults.Bytes(manifest.Content, manifest.MediaType);

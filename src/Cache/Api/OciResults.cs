@@ -42,16 +42,22 @@ internal static class OciResults
 
     public static string NameOf(OciErrorCode code) => Table[code].Code;
 
-    public static IResult Error(OciErrorCode code, string message, object? detail = null) => new ErrorResult(code, message, detail);
+    public static IResult Error(OciErrorCode code, string message, object? detail = null, TimeSpan? retryAfter = null) =>
+        new ErrorResult(code, message, detail, retryAfter);
 
-    public static IResult Error(RegistryException exception) => Error(exception.Code, exception.Message, exception.Detail);
+    public static IResult Error(RegistryException exception) => Error(exception.Code, exception.Message, exception.Detail, exception.RetryAfter);
 
-    private sealed class ErrorResult(OciErrorCode code, string message, object? detail) : IResult
+    private sealed class ErrorResult(OciErrorCode code, string message, object? detail, TimeSpan? retryAfter) : IResult
     {
         public Task ExecuteAsync(HttpContext httpContext)
         {
             var (name, status) = Table[code];
             httpContext.Response.StatusCode = status;
+            if (retryAfter is { } wait)
+            {
+                httpContext.Response.Headers.RetryAfter = Math.Max(1, Math.Ceiling(wait.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+
             var body = JsonSerializer.SerializeToUtf8Bytes(new { errors = new[] { new { code = name, message, detail } } }, JsonOptions);
             httpContext.Response.ContentType = "application/json";
             httpContext.Response.ContentLength = body.Length;

@@ -1,15 +1,15 @@
 using NeonRegistry.Oci;
-using NeonRegistry.Storage;
+using NeonRegistry.Content;
 
 namespace NeonRegistry.Api;
 
 /// <summary>distribution-spec: Listing Tags.</summary>
-internal sealed class TagEndpoints(TagStore tags)
+internal sealed class TagEndpoints(IContentSource content)
 {
-    public IResult List(HttpContext http, V2Route route)
+    public async Task<IResult> ListAsync(HttpContext http, V2Route route, CancellationToken cancellationToken)
     {
         var name = route.Repository;
-        var all = tags.ListOrNull(name);
+        var all = await content.ListTagsOrNullAsync(name, cancellationToken);
         if (all is null)
         {
             return OciResults.Error(OciErrorCode.NameUnknown, $"repository '{name}' is not known to this registry", new { name = name.Value });

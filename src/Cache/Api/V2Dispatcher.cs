@@ -35,11 +35,11 @@ internal sealed class V2Dispatcher(
         {
             (V2RouteKind.Base, "GET") => BaseEndpoints.Check(),
             (V2RouteKind.Catalog, "GET") => catalog.List(http),
-            (V2RouteKind.Tags, "GET") => tags.List(http, route),
+            (V2RouteKind.Tags, "GET") => await tags.ListAsync(http, route, ct),
             (V2RouteKind.Manifest, "GET") => await manifests.GetAsync(http, route, ct),
             (V2RouteKind.Manifest, "PUT") => await manifests.PutAsync(http, route, ct),
             (V2RouteKind.Manifest, "DELETE") => await manifests.DeleteAsync(route, ct),
-            (V2RouteKind.Blob, "GET") => blobs.Get(http, route),
+            (V2RouteKind.Blob, "GET") => await blobs.GetAsync(http, route, ct),
             (V2RouteKind.Blob, "DELETE") => blobs.Delete(route),
             (V2RouteKind.UploadStart, "POST") => await uploads.StartAsync(http, route, ct),
             (V2RouteKind.UploadSession, "GET") => uploads.Status(http, route),

@@ -1,5 +1,5 @@
-using System.Globalization;
 using NeonRegistry.Api;
+using NeonRegistry.Health;
 using NeonRegistry.Oci;
 
 namespace NeonRegistry.Auth;
@@ -15,11 +15,17 @@ internal sealed class BasicAuthentication(CredentialVerifier verifier, LoginThro
 
     public async Task InvokeAsync(HttpContext http, RequestDelegate next)
     {
+        if (ProbePaths.IsProbe(http))
+        {
+            await next(http);
+            return;
+        }
+
         var address = http.Connection.RemoteIpAddress;
         if (throttle.RetryAfter(address) is { } wait)
         {
-            http.Response.Headers.RetryAfter = Math.Ceiling(wait.TotalSeconds).ToString(CultureInfo.InvariantCulture);
-            await OciResults.Error(OciErrorCode.TooManyRequests, "too many failed logins from this address; try again after the Retry-After delay").ExecuteAsync(http);
+            await OciResults.Error(OciErrorCode.TooManyRequests, "too many failed logins from this address; try again after the Retry-After delay", retryAfter: wait)
+                .ExecuteAsync(http);
             return;
         }
 

@@ -20,15 +20,15 @@ internal sealed class CredentialVerifier
     // Verified against when the user is unknown, so a miss costs the same time as a wrong password.
     private static readonly string DecoyHash = BCrypt.Net.BCrypt.HashPassword(Guid.NewGuid().ToString(), WorkFactor);
 
-    private readonly string _username;
-    private readonly string _passwordHash;
+    private readonly string? _username;
+    private readonly string? _passwordHash;
     private readonly HtpasswdFile? _htpasswd;
     private readonly IMemoryCache _cache;
 
     public CredentialVerifier(RegistryOptions options, IMemoryCache cache, TimeProvider clock)
     {
-        _username = options.Username ?? throw new InvalidOperationException("a login needs USERNAME");
-        _passwordHash = BCrypt.Net.BCrypt.HashPassword(options.Password, WorkFactor);
+        _username = options.Username;
+        _passwordHash = options.Password is null ? null : BCrypt.Net.BCrypt.HashPassword(options.Password, WorkFactor);
         _htpasswd = options.HtpasswdFile is { } path ? new HtpasswdFile(path, clock) : null;
         _cache = cache;
     }
@@ -42,7 +42,7 @@ internal sealed class CredentialVerifier
             return true;
         }
 
-        var hash = FixedTimeEquals(credentials.Username, _username) ? _passwordHash : _htpasswd?.HashOrNull(credentials.Username);
+        var hash = _username is not null && FixedTimeEquals(credentials.Username, _username) ? _passwordHash : _htpasswd?.HashOrNull(credentials.Username);
         var valid = BCrypt.Net.BCrypt.Verify(credentials.Password, hash ?? DecoyHash) && hash is not null;
         if (valid)
         {

@@ -1,18 +1,25 @@
 using NeonRegistry.Api;
+using NeonRegistry.Configuration;
 using NeonRegistry.Oci;
 
 namespace NeonRegistry.Auth;
 
-/// <summary>With READ_ONLY=true, refuses every write so garbage collection sees a store that does not change.</summary>
-internal sealed class ReadOnlyGuard : IMiddleware
+/// <summary>
+/// Refuses every write: with READ_ONLY=true, so garbage collection sees a store that does not change; and always
+/// in a pull-through cache, whose content comes only from its upstream.
+/// </summary>
+internal sealed class ReadOnlyGuard(RegistryOptions options) : IMiddleware
 {
+    private readonly string _reason = options.Upstream is { } upstream
+        ? $"this is a pull-through cache of {upstream.RemoteUrl.Authority}: push to that registry instead"
+        : "the registry is read-only for maintenance (READ_ONLY=true); pulls keep working, push again later";
+
     public Task InvokeAsync(HttpContext http, RequestDelegate next)
     {
         var method = http.Request.Method;
         if (HttpMethods.IsPost(method) || HttpMethods.IsPut(method) || HttpMethods.IsPatch(method) || HttpMethods.IsDelete(method))
         {
-            return OciResults.Error(OciErrorCode.Unsupported, "the registry is read-only for maintenance (READ_ONLY=true); pulls keep working, push again later")
-                .ExecuteAsync(http);
+            return OciResults.Error(OciErrorCode.Unsupported, _reason).ExecuteAsync(http);
         }
 
         return next(http);

@@ -12,33 +12,96 @@ internal static class EnvironmentSettings
 {
     public const int MinimumSecretLength = 32;
 
+    /// <summary>
+    /// Reads every setting. REMOTE_URL selects the mode: without it the process is a primary registry whose
+    /// USERNAME/PASSWORD is the login; with it, a pull-through cache whose USER/PASSWORD log in to the upstream
+    /// and whose own clients are anonymous unless HTPASSWD_FILE names users.
+    /// </summary>
     /// <exception cref="SettingsException">A setting is missing or malformed.</exception>
     public static RegistryOptions Read(IConfiguration configuration)
     {
         string? Get(string name) => configuration[name] is { Length: > 0 } value ? value : null;
 
+        var upstream = Get("REMOTE_URL") is { } remote ? ReadUpstream(remote, Get) : null;
+        var isCache = upstream is not null;
         return new RegistryOptions
         {
             StoragePath = ReadStoragePath(configuration),
-            Port = ReadPort(Get("PORT")),
-            Secret = ReadSecret(Get("SECRET")),
-            Username = ReadUsername(Get("USERNAME")),
-            Password = Get("PASSWORD") ?? throw new SettingsException("PASSWORD is required: the password of the registry login USERNAME"),
+            Port = ReadPort(Get("PORT"), isCache ? UpstreamOptions.DefaultPort : RegistryOptions.DefaultPort),
+            // A cache takes no pushes, so it has no upload state to sign.
+            Secret = isCache && Get("SECRET") is null ? null : ReadSecret(Get("SECRET")),
+            Username = isCache ? null : ReadUsername(Get("USERNAME")),
+            Password = isCache ? null : Get("PASSWORD") ?? throw new SettingsException("PASSWORD is required: the password of the registry login USERNAME"),
             HtpasswdFile = ReadExistingFile("HTPASSWD_FILE", Get("HTPASSWD_FILE")),
             ReadOnly = ReadBoolean("READ_ONLY", Get("READ_ONLY"), defaultValue: false),
             DeleteEnabled = ReadBoolean("DELETE_ENABLED", Get("DELETE_ENABLED"), defaultValue: true),
             LogLevel = ReadLogLevel(Get("LOG_LEVEL")),
             JsonLogs = ReadLogFormat(Get("LOG_FORMAT")),
             InstanceName = Get("HOST") ?? Environment.MachineName,
+            Upstream = upstream,
         };
     }
 
+    private static UpstreamOptions ReadUpstream(string remote, Func<string, string?> get)
+    {
+        if (!Uri.TryCreate(remote, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https") || url.AbsolutePath != "/" && url.AbsolutePath.Length > 0)
+        {
+            throw new SettingsException($"REMOTE_URL '{remote}' is not the absolute http(s) URL of a registry's root, e.g. https://registry-1.docker.io");
+        }
+
+        var user = get("USER");
+        var password = get("PASSWORD");
+        if ((user is null) != (password is null))
+        {
+            throw new SettingsException(user is null ? "USER is required when PASSWORD is set: the upstream login's user name" : "PASSWORD is required when USER is set: the upstream login's password");
+        }
+
+        var defaults = new UpstreamOptions { RemoteUrl = url };
+        return defaults with
+        {
+            User = user,
+            Password = password,
+            TagFreshness = ReadDuration("TAG_FRESHNESS", get("TAG_FRESHNESS"), defaults.TagFreshness),
+            RequestTimeout = ReadDuration("UPSTREAM_TIMEOUT", get("UPSTREAM_TIMEOUT"), defaults.RequestTimeout),
+            IdleTimeout = ReadDuration("UPSTREAM_IDLE_TIMEOUT", get("UPSTREAM_IDLE_TIMEOUT"), defaults.IdleTimeout),
+            BreakDuration = ReadDuration("UPSTREAM_BREAK", get("UPSTREAM_BREAK"), defaults.BreakDuration),
+            SizeLimitBytes = ReadSize("CACHE_SIZE_LIMIT", get("CACHE_SIZE_LIMIT"), defaults.SizeLimitBytes),
+            TrustedTokenHosts = get("TOKEN_REALM_HOSTS")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [],
+        };
+    }
+
+    private static TimeSpan ReadDuration(string name, string? value, TimeSpan defaultValue)
+    {
+        if (value is null)
+        {
+            return defaultValue;
+        }
+
+        return SettingParsers.TryParseDuration(value, out var duration) && duration > TimeSpan.Zero
+            ? duration
+            : throw new SettingsException($"{name} '{value}' is not a duration such as 30s, 5m, 1h or 7d");
+    }
+
+    private static long ReadSize(string name, string? value, long defaultValue)
+    {
+        if (value is null)
+        {
+            return defaultValue;
+        }
+
+        return SettingParsers.TryParseSize(value, out var bytes) && bytes > 0
+            ? bytes
+            : throw new SettingsException($"{name} '{value}' is not a size such as 500MiB or 100GiB");
+    }
+
     /// <summary>
-    /// Only the store's location: all the maintenance commands need, so they run without the login and secret
-    /// that serving requires.
+    /// Only the store's location (whose default depends on the mode): all the maintenance commands need, so they
+    /// run without the login and secret that serving requires.
     /// </summary>
     public static string ReadStoragePath(IConfiguration configuration) =>
-        configuration["STORAGE_PATH"] is { Length: > 0 } path ? path : RegistryOptions.DefaultStoragePath;
+        configuration["STORAGE_PATH"] is { Length: > 0 } path ? path
+        : configuration["REMOTE_URL"] is { Length: > 0 } ? UpstreamOptions.DefaultStoragePath
+        : RegistryOptions.DefaultStoragePath;
 
     private static string ReadSecret(string? value) => value switch
     {
@@ -54,11 +117,11 @@ internal static class EnvironmentSettings
         _ => value,
     };
 
-    private static int ReadPort(string? value)
+    private static int ReadPort(string? value, int defaultPort)
     {
         if (value is null)
         {
-            return RegistryOptions.DefaultPort;
+            return defaultPort;
         }
 
         return int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port <= 65535

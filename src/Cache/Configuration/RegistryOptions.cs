@@ -13,10 +13,10 @@ internal sealed record RegistryOptions
 
     public required int Port { get; init; }
 
-    /// <summary>Signs upload state; the same on every instance so any of them can continue an upload.</summary>
-    public required string Secret { get; init; }
+    /// <summary>Signs upload state; the same on every instance so any of them can continue an upload. Null in cache mode.</summary>
+    public required string? Secret { get; init; }
 
-    /// <summary>The registry login; null only where the mode lets clients in anonymously.</summary>
+    /// <summary>The registry login; null in cache mode, whose clients are anonymous unless the htpasswd file names users.</summary>
     public required string? Username { get; init; }
 
     public required string? Password { get; init; }
@@ -37,4 +37,12 @@ internal sealed record RegistryOptions
 
     /// <summary>This instance's name in every log line (HOST, else the machine's name).</summary>
     public required string InstanceName { get; init; }
+
+    /// <summary>The upstream of a pull-through cache; null for a primary registry.</summary>
+    public UpstreamOptions? Upstream { get; init; }
+
+    public bool IsCache => Upstream is not null;
+
+    /// <summary>Whether clients must log in: always for a primary, only with an htpasswd file for a cache.</summary>
+    public bool RequiresLogin => Username is not null || HtpasswdFile is not null;
 }

@@ -1,5 +1,6 @@
 using NeonRegistry.Api;
 using NeonRegistry.Configuration;
+using NeonRegistry.Health;
 using Serilog;
 using Serilog.Events;
 using Serilog.Formatting.Compact;
@@ -46,6 +47,11 @@ internal static class RegistryLogging
         app.UseSerilogRequestLogging(options =>
         {
             options.MessageTemplate = RequestTemplate;
+            // Probes and scrapes come every few seconds and would bury the requests people read logs for.
+            options.GetLevel = (http, _, exception) =>
+                exception is not null || http.Response.StatusCode >= 500 ? LogEventLevel.Error
+                : ProbePaths.IsProbe(http) ? LogEventLevel.Debug
+                : LogEventLevel.Information;
             options.EnrichDiagnosticContext = (context, http) =>
             {
                 var route = V2Dispatcher.RouteOf(http);

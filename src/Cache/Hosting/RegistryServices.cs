@@ -3,6 +3,8 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using NeonRegistry.Api;
 using NeonRegistry.Auth;
 using NeonRegistry.Configuration;
+using NeonRegistry.Health;
+using NeonRegistry.Metrics;
 using NeonRegistry.Storage;
 
 namespace NeonRegistry.Hosting;
@@ -31,10 +33,12 @@ internal static class RegistryServices
         services.AddSingleton<ReferrersIndex>();
         services.AddSingleton<ManifestStore>();
         services.AddSingleton<RepositoryCatalog>();
+        services.AddContentSource(options);
         services.AddHostedService<UploadPurgeService>();
 
         services.AddSingleton<UploadStateToken>();
         services.AddSingleton<DeletePolicy>();
+        services.AddSingleton<CacheHeaders>();
         services.AddSingleton<BlobEndpoints>();
         services.AddSingleton<UploadEndpoints>();
         services.AddSingleton<ManifestEndpoints>();
@@ -48,6 +52,9 @@ internal static class RegistryServices
         services.AddSingleton<BasicAuthentication>();
         services.AddSingleton<ReadOnlyGuard>();
 
+        services.AddHealthEndpoints();
+        services.AddRegistryMetrics();
+
         services.AddExceptionHandler<OciExceptionHandler>();
         services.AddProblemDetails();
         return builder;
@@ -57,6 +64,7 @@ internal static class RegistryServices
     {
         var options = app.Services.GetRequiredService<RegistryOptions>();
         app.UseRegistryRequestLogging();
+        app.UseRegistryMetrics();
         app.UseExceptionHandler();
         app.Use((http, next) =>
         {
@@ -69,12 +77,23 @@ internal static class RegistryServices
             });
             return next(http);
         });
-        app.UseMiddleware<BasicAuthentication>();
-        if (options.ReadOnly)
+        if (options.RequiresLogin)
+        {
+            app.UseMiddleware<BasicAuthentication>();
+        }
+
+        if (options.ReadOnly || options.IsCache)
         {
             app.UseMiddleware<ReadOnlyGuard>();
         }
 
+        if (options.IsCache)
+        {
+            app.UseMiddleware<Proxy.NamespaceFilter>();
+        }
+
+        app.MapHealthEndpoints();
+        app.MapMetricsEndpoints();
         app.Map("/v2", (HttpContext http, V2Dispatcher dispatcher) => dispatcher.DispatchAsync(http));
         app.Map("/v2/{**path}", (HttpContext http, V2Dispatcher dispatcher) => dispatcher.DispatchAsync(http));
 

@@ -61,7 +61,10 @@ public readonly record struct Digest
                 $"'{value}' is not a valid digest: expected sha256:<64 hex> or sha512:<128 hex>, in lower case");
 
     /// <summary>The digest of a byte buffer, for manifests (the only content small enough to hold in memory).</summary>
-    public static Digest Compute(ReadOnlySpan<byte> content) => new(Sha256, Convert.ToHexStringLower(SHA256.HashData(content)));
+    public static Digest Compute(ReadOnlySpan<byte> content, string algorithm = Sha256) =>
+        algorithm == Sha512
+            ? new(Sha512, Convert.ToHexStringLower(SHA512.HashData(content)))
+            : new(Sha256, Convert.ToHexStringLower(SHA256.HashData(content)));
 
     public static Digest FromHash(string algorithm, byte[] hash) => new(algorithm, Convert.ToHexStringLower(hash));
 

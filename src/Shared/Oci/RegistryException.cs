@@ -11,4 +11,7 @@ public sealed class RegistryException(OciErrorCode code, string message, object?
 
     /// <summary>Extra machine-readable context for the error envelope's <c>detail</c> field.</summary>
     public object? Detail { get; } = detail;
+
+    /// <summary>For TOOMANYREQUESTS and UNAVAILABLE: when the client may usefully try again.</summary>
+    public TimeSpan? RetryAfter { get; init; }
 }

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using NeonRegistry.Oci;
 
 namespace NeonRegistry.Storage;
@@ -43,9 +42,7 @@ public sealed class ManifestStore(StorageLayout layout, BlobStore blobs, TagStor
     public async Task<PushedManifest> PutAsync(RepositoryName name, Reference reference, byte[] content, string? contentType, CancellationToken cancellationToken)
     {
         var document = ManifestDocument.Parse(content, contentType);
-        var digest = reference.Digest is { Algorithm: Digest.Sha512 }
-            ? Digest.FromHash(Digest.Sha512, SHA512.HashData(content))
-            : Digest.Compute(content);
+        var digest = Digest.Compute(content, reference.Digest?.Algorithm ?? Digest.Sha256);
         if (reference.Digest is { } expected && expected != digest)
         {
             throw new RegistryException(
@@ -55,27 +52,26 @@ public sealed class ManifestStore(StorageLayout layout, BlobStore blobs, TagStor
         }
 
         EnsureReferencesPresent(name, document);
+        await StoreAsync(name, document, digest, content, reference.Tag, cancellationToken);
+        return new PushedManifest(digest, document.Subject is { } subject ? Digest.Parse(subject.Digest) : null);
+    }
 
-        await blobs.PutAsync(digest, content, cancellationToken);
-        await AtomicFile.WriteTextAsync(layout.ManifestRevision(name, digest), document.MediaType, cancellationToken);
-        Digest? subject = null;
-        if (document.Subject is { } subjectDescriptor)
+    /// <summary>
+    /// Stores a manifest a pull-through cache fetched from its upstream. Its blobs are fetched only when pulled,
+    /// so they need not be present; the digest must still match what was asked for.
+    /// </summary>
+    /// <exception cref="RegistryException">MANIFEST_INVALID, DIGEST_INVALID.</exception>
+    public async Task<StoredManifest> StoreFetchedAsync(RepositoryName name, Digest expected, string? tag, byte[] content, string? mediaType, CancellationToken cancellationToken)
+    {
+        var document = ManifestDocument.Parse(content, mediaType);
+        var actual = Digest.Compute(content, expected.Algorithm);
+        if (actual != expected)
         {
-            subject = Digest.Parse(subjectDescriptor.Digest);
-            var self = new Descriptor(document.MediaType, digest.ToString(), content.Length)
-            {
-                ArtifactType = document.ArtifactType,
-                Annotations = document.Annotations,
-            };
-            await referrers.AddAsync(name, subject.Value, self, cancellationToken);
+            throw new RegistryException(OciErrorCode.DigestInvalid, $"the upstream sent a manifest with digest {actual} for {expected}");
         }
 
-        if (reference.Tag is { } tag)
-        {
-            await tags.SetAsync(name, tag, digest, cancellationToken);
-        }
-
-        return new PushedManifest(digest, subject);
+        await StoreAsync(name, document, actual, content, tag, cancellationToken);
+        return new StoredManifest(actual, document.MediaType, content);
     }
 
     /// <summary>
@@ -108,6 +104,26 @@ public sealed class ManifestStore(StorageLayout layout, BlobStore blobs, TagStor
 
         File.Delete(layout.ManifestRevision(name, digest));
         return true;
+    }
+
+    private async Task StoreAsync(RepositoryName name, ManifestDocument document, Digest digest, byte[] content, string? tag, CancellationToken cancellationToken)
+    {
+        await blobs.PutAsync(digest, content, cancellationToken);
+        await AtomicFile.WriteTextAsync(layout.ManifestRevision(name, digest), document.MediaType, cancellationToken);
+        if (document.Subject is { } subject)
+        {
+            var self = new Descriptor(document.MediaType, digest.ToString(), content.Length)
+            {
+                ArtifactType = document.ArtifactType,
+                Annotations = document.Annotations,
+            };
+            await referrers.AddAsync(name, Digest.Parse(subject.Digest), self, cancellationToken);
+        }
+
+        if (tag is not null)
+        {
+            await tags.SetAsync(name, tag, digest, cancellationToken);
+        }
     }
 
     private void EnsureReferencesPresent(RepositoryName name, ManifestDocument document)

@@ -16,6 +16,7 @@ namespace NeonRegistry.Storage;
 ///     _manifests/tags/&lt;tag&gt;                            the digest the tag points at
 ///     _referrers/&lt;alg&gt;/&lt;subject hex&gt;/&lt;alg&gt;/&lt;hex&gt;     the referrer's descriptor (JSON)
 ///   uploads/&lt;id&gt;/data                                 the bytes of an unfinished upload
+///   .readyz-&lt;id&gt;                                      written and deleted at once by a readiness check
 ///   quarantine/&lt;alg&gt;/&lt;hex&gt;                            a blob whose bytes no longer match its digest, moved aside by
 ///                                                      "verify --repair" so a push (or a cache fill) stores it again
 /// </code>
@@ -77,6 +78,12 @@ public sealed class StorageLayout
         IsUploadId(uploadId) ? Confine(UploadsRoot, uploadId) : throw new ArgumentException($"invalid upload id '{uploadId}'", nameof(uploadId));
 
     public string UploadData(string uploadId) => Path.Combine(Upload(uploadId), "data");
+
+    /// <summary>
+    /// A file the readiness check writes and deletes to prove the store takes writes. Hidden, so no listing
+    /// reports it; a fresh id per check, so instances sharing the store never touch each other's file.
+    /// </summary>
+    public string ReadinessProbe(Guid id) => Confine(Root, $".readyz-{id:N}");
 
     /// <summary>Where <c>verify --repair</c> moves a corrupt blob; outside blobs/, so nothing serves or collects it.</summary>
     public string QuarantinedBlob(Digest digest) => Confine(QuarantineRoot, digest.Algorithm, digest.Hex);

@@ -22,6 +22,29 @@ public sealed class TagStore(StorageLayout layout)
     public Task SetAsync(RepositoryName name, string tag, Digest digest, CancellationToken cancellationToken) =>
         AtomicFile.WriteTextAsync(layout.TagLink(name, tag), digest.ToString(), cancellationToken);
 
+    /// <summary>
+    /// When the tag was last written or confirmed: a pull-through cache serves a tag without asking the upstream
+    /// while this is recent. Kept as the file's modification time, so it is shared like everything else.
+    /// </summary>
+    public DateTimeOffset? ConfirmedAtOrNull(RepositoryName name, string tag)
+    {
+        var file = new FileInfo(layout.TagLink(name, tag));
+        return file.Exists ? file.LastWriteTimeUtc : null;
+    }
+
+    /// <summary>Records that the upstream still points the tag at the same digest.</summary>
+    public void MarkConfirmed(RepositoryName name, string tag, DateTimeOffset now)
+    {
+        try
+        {
+            File.SetLastWriteTimeUtc(layout.TagLink(name, tag), now.UtcDateTime);
+        }
+        catch (FileNotFoundException)
+        {
+            // Deleted meanwhile: the next request fetches it again.
+        }
+    }
+
     /// <returns>False when the tag did not exist.</returns>
     public bool Delete(RepositoryName name, string tag)
     {

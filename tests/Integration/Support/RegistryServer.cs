@@ -79,6 +79,35 @@ public sealed class RegistryServer : IAsyncDisposable
         return new RegistryServer(app, storagePath, ownsStorage);
     }
 
+    /// <summary>The running host's services, for the rare test that must drive a background job directly.</summary>
+    public IServiceProvider Services => _app.Services;
+
+    /// <summary>A pull-through cache of <paramref name="upstream"/>, anonymous to its own clients like the real node.</summary>
+    public static async Task<RegistryServer> StartCacheAsync(Uri upstream, string? user, string? password, IReadOnlyDictionary<string, string?>? settings = null)
+    {
+        var storagePath = TempDirectory.Create("cache");
+        var all = new Dictionary<string, string?>
+        {
+            ["REMOTE_URL"] = upstream.ToString(),
+            ["USER"] = user,
+            ["PASSWORD"] = password,
+            ["HOST"] = "manager-1.neon-registry-cache.cluster",
+            ["STORAGE_PATH"] = storagePath,
+            ["urls"] = "http://127.0.0.1:0",
+            ["LOG_LEVEL"] = "warn",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            all[key] = value;
+        }
+
+        var app = RegistryApp.Create([], all);
+        await app.StartAsync();
+        var server = new RegistryServer(app, storagePath, ownsStorage: true);
+        server.Client.DefaultRequestHeaders.Authorization = null;
+        return server;
+    }
+
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();

@@ -10,14 +10,24 @@ public static class TempDirectory
         return path;
     }
 
+    /// <summary>Deletes the directory, retrying briefly: a server's background work may still be finishing a file in it.</summary>
     public static void Delete(string path)
     {
-        try
+        for (var attempt = 1; ; attempt++)
         {
-            Directory.Delete(path, recursive: true);
-        }
-        catch (DirectoryNotFoundException)
-        {
+            try
+            {
+                Directory.Delete(path, recursive: true);
+                return;
+            }
+            catch (DirectoryNotFoundException)
+            {
+                return;
+            }
+            catch (IOException) when (attempt < 5)
+            {
+                Thread.Sleep(100 * attempt);
+            }
         }
     }
 }

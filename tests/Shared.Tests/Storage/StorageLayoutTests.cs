@@ -124,4 +124,16 @@ public sealed class StorageLayoutTests
     {
         Assert.Equal(hidden, StorageLayout.IsHidden(name));
     }
+
+    [Fact]
+    public void ReadinessProbe_EachId_IsAHiddenFileDirectlyUnderRoot()
+    {
+        var first = _layout.ReadinessProbe(Guid.NewGuid());
+        var second = _layout.ReadinessProbe(Guid.NewGuid());
+
+        Assert.Equal(_layout.Root, Path.GetDirectoryName(first));
+        Assert.True(StorageLayout.IsHidden(Path.GetFileName(first)));
+        Assert.StartsWith(".readyz-", Path.GetFileName(first), StringComparison.Ordinal);
+        Assert.NotEqual(first, second);
+    }
 }

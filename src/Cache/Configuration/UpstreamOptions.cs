@@ -1,0 +1,40 @@
+namespace NeonRegistry.Configuration;
+
+/// <summary>The pull-through cache's upstream and how to treat it. Present only in cache mode.</summary>
+internal sealed record UpstreamOptions
+{
+    public const string DefaultStoragePath = "/var/lib/neon-registry-cache";
+    public const int DefaultPort = 5002;
+
+    /// <summary>The upstream registry's root, e.g. https://registry-1.docker.io.</summary>
+    public required Uri RemoteUrl { get; init; }
+
+    /// <summary>The upstream login (basic, or exchanged for bearer tokens); null for anonymous pulls.</summary>
+    public string? User { get; init; }
+
+    public string? Password { get; init; }
+
+    /// <summary>How long a cached tag is served without asking the upstream whether it moved.</summary>
+    public TimeSpan TagFreshness { get; init; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>How long one attempt may wait for the upstream's response headers.</summary>
+    public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long a body download may go without receiving a byte; a slow but moving download never times out.</summary>
+    public TimeSpan IdleTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>How long the upstream is left alone after repeated failures (the circuit breaker's break).</summary>
+    public TimeSpan BreakDuration { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Blobs beyond this many bytes are evicted, least recently used first.</summary>
+    public long SizeLimitBytes { get; init; } = 100L * 1024 * 1024 * 1024;
+
+    /// <summary>Token realms on these hosts may receive the upstream credentials besides the upstream's own domain.</summary>
+    public IReadOnlyList<string> TrustedTokenHosts { get; init; } = [];
+
+    /// <summary>Docker Hub reads one-component names as library/NAME.</summary>
+    public bool IsDockerHub => RemoteUrl.Host is "registry-1.docker.io" or "index.docker.io" or "docker.io";
+
+    /// <summary>The namespace containerd names in <c>?ns=</c> when it means this upstream.</summary>
+    public string Namespace => IsDockerHub ? "docker.io" : RemoteUrl.Authority;
+}

@@ -1,0 +1,21 @@
+using NeonRegistry.Oci;
+
+namespace NeonRegistry.Content;
+
+/// <summary>
+/// Where pulls are answered from: the seam between the two modes, chosen once at start-up. A primary registry
+/// answers from its own store; a pull-through cache answers from its store and fetches misses upstream.
+/// </summary>
+internal interface IContentSource
+{
+    /// <summary>The manifest a tag or digest names, or null when it exists neither here nor (for a cache) upstream.</summary>
+    /// <exception cref="RegistryException">Bad input, or (cache) an upstream that cannot answer: UNAVAILABLE, TOOMANYREQUESTS.</exception>
+    Task<ManifestContent?> GetManifestOrNullAsync(RepositoryName name, Reference reference, CancellationToken cancellationToken);
+
+    /// <summary>The blob, or null when it is not in the repository (nor, for a cache, upstream).</summary>
+    /// <exception cref="RegistryException">As for manifests.</exception>
+    Task<BlobContent?> GetBlobOrNullAsync(RepositoryName name, Digest digest, CancellationToken cancellationToken);
+
+    /// <summary>Every tag of the repository in ordinal order, or null when the repository is unknown.</summary>
+    Task<IReadOnlyList<string>?> ListTagsOrNullAsync(RepositoryName name, CancellationToken cancellationToken);
+}

@@ -1,0 +1,19 @@
+using NeonRegistry.Oci;
+using NeonRegistry.Storage;
+
+namespace NeonRegistry.Content;
+
+/// <summary>A primary registry's pulls: straight from its own store.</summary>
+internal sealed class LocalContentSource(ManifestStore manifests, BlobStore blobs, TagStore tags) : IContentSource
+{
+    public async Task<ManifestContent?> GetManifestOrNullAsync(RepositoryName name, Reference reference, CancellationToken cancellationToken) =>
+        await manifests.GetOrNullAsync(name, reference, cancellationToken) is { } manifest
+            ? new ManifestContent(manifest, CacheStatus.Local)
+            : null;
+
+    public Task<BlobContent?> GetBlobOrNullAsync(RepositoryName name, Digest digest, CancellationToken cancellationToken) =>
+        Task.FromResult(blobs.FindOrNull(name, digest) is { } blob ? BlobContent.Committed(blob, CacheStatus.Local) : null);
+
+    public Task<IReadOnlyList<string>?> ListTagsOrNullAsync(RepositoryName name, CancellationToken cancellationToken) =>
+        Task.FromResult(tags.ListOrNull(name));
+}

@@ -1,0 +1,50 @@
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using NeonRegistry.Configuration;
+
+namespace NeonRegistry.Health;
+
+/// <summary>
+/// The probes for orchestrators and load balancers, answered without a login and in JSON:
+/// <c>/healthz</c> says the process answers at all (restart it when it does not), <c>/readyz</c> says whether it
+/// can serve (send it traffic only when it can): 200 when every readiness check passes, 503 otherwise.
+/// </summary>
+internal static class HealthEndpoints
+{
+    public const string LivenessPath = "/healthz";
+    public const string ReadinessPath = "/readyz";
+
+    /// <summary>
+    /// The tag that makes a health check part of <c>/readyz</c>. Another mode adds its own check with it, e.g. cache
+    /// mode's "upstream reachable, breaker closed": <c>services.AddHealthChecks().AddCheck&lt;T&gt;("upstream", tags: [ReadinessTag])</c>.
+    /// A check that answers Degraded keeps the instance ready (it still serves what it has) and says why.
+    /// </summary>
+    public const string ReadinessTag = "ready";
+
+    public static IServiceCollection AddHealthEndpoints(this IServiceCollection services)
+    {
+        services.AddHealthChecks().AddCheck<StoreReadinessCheck>("store", tags: [ReadinessTag]);
+        return services;
+    }
+
+    public static WebApplication MapHealthEndpoints(this WebApplication app)
+    {
+        app.MapGet(LivenessPath, (RegistryOptions options) => Results.Json(new { status = "alive", host = options.InstanceName }));
+        app.MapGet(ReadinessPath, ReadyAsync);
+        return app;
+    }
+
+    private static async Task<IResult> ReadyAsync(HealthCheckService health, RegistryOptions options, CancellationToken cancellationToken)
+    {
+        var report = await health.CheckHealthAsync(check => check.Tags.Contains(ReadinessTag), cancellationToken);
+        var ready = report.Status != HealthStatus.Unhealthy;
+        var checks = report.Entries.Select(entry => new
+        {
+            name = entry.Key,
+            status = entry.Value.Status.ToString().ToLowerInvariant(),
+            description = entry.Value.Description ?? entry.Value.Exception?.Message,
+            durationMs = Math.Round(entry.Value.Duration.TotalMilliseconds, 1),
+        });
+        var body = new { status = ready ? "ready" : "not ready", host = options.InstanceName, checks };
+        return Results.Json(body, statusCode: ready ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
+    }
+}

@@ -1,0 +1,93 @@
+using NeonRegistry.Configuration;
+using NeonRegistry.Metrics;
+using NeonRegistry.Oci;
+using NeonRegistry.Storage;
+
+namespace NeonRegistry.Proxy;
+
+/// <summary>
+/// Keeps the cache within CACHE_SIZE_LIMIT: when the blobs outgrow it, the least recently used are deleted until
+/// the store is back under 90% of the limit, so eviction does not run again at once. A blob being served or filled
+/// is never evicted; an evicted blob is simply fetched again when next pulled.
+/// </summary>
+internal sealed partial class CacheEvictor(
+    UpstreamOptions options,
+    StorageLayout layout,
+    BlobFills fills,
+    BlobLeases leases,
+    CacheMetrics metrics,
+    ILogger<CacheEvictor> logger) : BackgroundService
+{
+    private static readonly TimeSpan Interval = TimeSpan.FromSeconds(10);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(Interval);
+        do
+        {
+            try
+            {
+                EvictOnce();
+            }
+            catch (IOException e)
+            {
+                LogEvictionFailed(logger, e);
+            }
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+
+    /// <returns>The number of blobs evicted.</returns>
+    public int EvictOnce()
+    {
+        var root = new DirectoryInfo(layout.BlobsRoot);
+        if (!root.Exists)
+        {
+            return 0;
+        }
+
+        var files = root.EnumerateFiles("*", SearchOption.AllDirectories).Where(f => !StorageLayout.IsHidden(f.Name)).ToList();
+        var total = files.Sum(f => f.Length);
+        metrics.BytesStored.Set(total);
+        if (total <= options.SizeLimitBytes)
+        {
+            return 0;
+        }
+
+        var target = options.SizeLimitBytes * 9 / 10;
+        var evicted = 0;
+        foreach (var file in files.OrderBy(f => f.LastAccessTimeUtc))
+        {
+            if (total <= target)
+            {
+                break;
+            }
+
+            var digest = DigestOf(file);
+            if (digest is null || fills.IsFilling(digest.Value) || leases.IsLeased(digest.Value))
+            {
+                continue;
+            }
+
+            var length = file.Length;
+            file.Delete();
+            total -= length;
+            evicted++;
+        }
+
+        metrics.Evictions.Inc(evicted);
+        metrics.BytesStored.Set(total);
+        LogEvicted(logger, evicted, total);
+        return evicted;
+    }
+
+    /// <summary>blobs/&lt;alg&gt;/&lt;xx&gt;/&lt;hex&gt;: the digest is the file's name and its grandparent's.</summary>
+    private static Digest? DigestOf(FileInfo file) =>
+        Digest.TryParse($"{file.Directory?.Parent?.Name}:{file.Name}", out var digest) ? digest : null;
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Evicted {Count} least recently used blobs; the cache now holds {Bytes} bytes")]
+    private static partial void LogEvicted(ILogger logger, int count, long bytes);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Eviction pass failed; it is tried again shortly")]
+    private static partial void LogEvictionFailed(ILogger logger, Exception exception);
+}

@@ -1,0 +1,255 @@
+using System.Text.Json;
+using NeonRegistry.Configuration;
+using NeonRegistry.Content;
+using NeonRegistry.Metrics;
+using NeonRegistry.Oci;
+using NeonRegistry.Storage;
+
+namespace NeonRegistry.Proxy;
+
+/// <summary>
+/// A pull-through cache's pulls. Digests are immutable, so anything cached by digest is served without asking
+/// the upstream. A tag is served from the cache while it is fresh, then confirmed with one HEAD (which Docker Hub
+/// does not count against its pull limit), and fetched again only when it moved. Misses are fetched once per
+/// process however many clients ask, stored in the same content-addressed layout as pushed content, and when the
+/// upstream cannot answer, whatever is cached keeps being served.
+/// </summary>
+internal sealed partial class PullThroughContentSource(
+    UpstreamOptions options,
+    UpstreamClient upstream,
+    ManifestStore manifests,
+    BlobStore blobs,
+    TagStore tags,
+    StorageLayout layout,
+    BlobFills fills,
+    BlobLeases leases,
+    TimeProvider clock,
+    IHostApplicationLifetime lifetime,
+    CacheMetrics metrics,
+    ILogger<PullThroughContentSource> logger) : IContentSource
+{
+    private readonly SingleFlight<string, ManifestContent?> _manifestFetches = new();
+
+    public async Task<ManifestContent?> GetManifestOrNullAsync(RepositoryName name, Reference reference, CancellationToken cancellationToken)
+    {
+        var found = await FindManifestOrNullAsync(name, reference, cancellationToken);
+        if (found is not null)
+        {
+            metrics.Answered("manifest", found.Status);
+        }
+
+        return found;
+    }
+
+    public async Task<BlobContent?> GetBlobOrNullAsync(RepositoryName name, Digest digest, CancellationToken cancellationToken)
+    {
+        var found = await FindBlobOrNullAsync(name, digest, cancellationToken);
+        if (found is not null)
+        {
+            metrics.Answered("blob", found.Status);
+        }
+
+        return found;
+    }
+
+    private async Task<ManifestContent?> FindManifestOrNullAsync(RepositoryName name, Reference reference, CancellationToken cancellationToken)
+    {
+        var local = await manifests.GetOrNullAsync(name, reference, cancellationToken);
+        if (reference.Digest is not null)
+        {
+            return local is not null
+                ? new ManifestContent(local, CacheStatus.Hit)
+                : await _manifestFetches.RunAsync($"{name}@{reference}", () => FetchManifestAsync(name, reference.ToString(), null), cancellationToken);
+        }
+
+        var tag = reference.Tag!;
+        if (local is not null && clock.GetUtcNow() - tags.ConfirmedAtOrNull(name, tag) < options.TagFreshness)
+        {
+            return new ManifestContent(local, CacheStatus.Hit);
+        }
+
+        try
+        {
+            return await _manifestFetches.RunAsync($"{name}:{tag}", () => RevalidateTagAsync(name, tag, local), cancellationToken);
+        }
+        catch (RegistryException e) when (local is not null && e.Code is OciErrorCode.Unavailable or OciErrorCode.TooManyRequests)
+        {
+            LogStale(logger, name.Value, tag, e.Message);
+            return new ManifestContent(local, CacheStatus.Stale);
+        }
+    }
+
+    private async Task<BlobContent?> FindBlobOrNullAsync(RepositoryName name, Digest digest, CancellationToken cancellationToken)
+    {
+        var lease = leases.Acquire(digest);
+        try
+        {
+            var cached = blobs.FindOrNull(name, digest);
+            if (cached is null && blobs.Exists(digest))
+            {
+                // Fetched for another repository: the same bytes, so link rather than fetch again.
+                blobs.Link(name, digest);
+                cached = blobs.FindOrNull(name, digest);
+            }
+
+            if (cached is not null)
+            {
+                File.SetLastAccessTimeUtc(cached.Path, clock.GetUtcNow().UtcDateTime);
+                return BlobContent.Committed(cached, CacheStatus.Hit, lease);
+            }
+
+            var fill = await fills.JoinOrStartAsync(digest, () => StartFillAsync(name, digest)).WaitAsync(cancellationToken);
+            if (fill is null)
+            {
+                lease.Dispose();
+                return null;
+            }
+
+            return BlobContent.Filling(fill, lease);
+        }
+        catch
+        {
+            lease.Dispose();
+            throw;
+        }
+    }
+
+    public async Task<IReadOnlyList<string>?> ListTagsOrNullAsync(RepositoryName name, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var response = await upstream.SendAsync(HttpMethod.Get, UpstreamNames.Of(name, options), "tags/list", "application/json", cancellationToken);
+            if (!UpstreamResponses.IsFound(response, upstream, name.Value))
+            {
+                return null;
+            }
+
+            using var json = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(cancellationToken), cancellationToken: cancellationToken);
+            var list = json.RootElement.TryGetProperty("tags", out var array) && array.ValueKind == JsonValueKind.Array
+                ? array.EnumerateArray().Select(t => t.GetString()).OfType<string>().ToList()
+                : [];
+            list.Sort(StringComparer.Ordinal);
+            return list;
+        }
+        catch (RegistryException e) when (e.Code is OciErrorCode.Unavailable or OciErrorCode.TooManyRequests && tags.ListOrNull(name) is { } cached)
+        {
+            LogStale(logger, name.Value, "tags/list", e.Message);
+            return cached;
+        }
+    }
+
+    private async Task<ManifestContent?> RevalidateTagAsync(RepositoryName name, string tag, StoredManifest? local)
+    {
+        if (local is not null)
+        {
+            using var head = await upstream.SendAsync(HttpMethod.Head, UpstreamNames.Of(name, options), $"manifests/{tag}", UpstreamClient.ManifestAccept, lifetime.ApplicationStopping);
+            if (!UpstreamResponses.IsFound(head, upstream, name.Value))
+            {
+                return null;
+            }
+
+            if (DigestHeader(head) == local.Digest)
+            {
+                tags.MarkConfirmed(name, tag, clock.GetUtcNow());
+                return new ManifestContent(local, CacheStatus.Hit);
+            }
+        }
+
+        return await FetchManifestAsync(name, tag, tag);
+    }
+
+    /// <summary>GETs a manifest by tag or digest, verifies it and stores it (moving <paramref name="tag"/> to it).</summary>
+    private async Task<ManifestContent?> FetchManifestAsync(RepositoryName name, string reference, string? tag)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(lifetime.ApplicationStopping);
+        timeout.CancelAfter(options.RequestTimeout + options.IdleTimeout);
+        using var response = await upstream.SendAsync(HttpMethod.Get, UpstreamNames.Of(name, options), $"manifests/{reference}", UpstreamClient.ManifestAccept, timeout.Token);
+        if (!UpstreamResponses.IsFound(response, upstream, name.Value))
+        {
+            return null;
+        }
+
+        if (response.Content.Headers.ContentLength > ManifestStore.MaxContentLength)
+        {
+            throw upstream.Unavailable($"sent a manifest of {response.Content.Headers.ContentLength} bytes, over the {ManifestStore.MaxContentLength} byte limit");
+        }
+
+        var content = await response.Content.ReadAsByteArrayAsync(timeout.Token);
+        var contentType = response.Content.Headers.ContentType?.MediaType;
+        var expected = Digest.TryParse(reference, out var asked) ? asked : DigestHeader(response) ?? Digest.Compute(content);
+        var stored = await manifests.StoreFetchedAsync(
+            name, expected, tag, content, contentType is not null && MediaTypes.IsSupported(contentType) ? contentType : null, timeout.Token);
+        LogFetched(logger, name.Value, reference, stored.Digest.ToString());
+        return new ManifestContent(stored, CacheStatus.Miss);
+    }
+
+    /// <summary>Asks the upstream for a blob and, when it has it, starts the fill that every requester reads from.</summary>
+    private async Task<BlobFill?> StartFillAsync(RepositoryName name, Digest digest)
+    {
+        var stopping = lifetime.ApplicationStopping;
+        var response = await upstream.SendAsync(HttpMethod.Get, UpstreamNames.Of(name, options), $"blobs/{digest}", null, stopping);
+        try
+        {
+            if (!UpstreamResponses.IsFound(response, upstream, name.Value))
+            {
+                response.Dispose();
+                return null;
+            }
+        }
+        catch
+        {
+            response.Dispose();
+            throw;
+        }
+
+        var finalPath = layout.Blob(digest);
+        var fill = new BlobFill(digest, response.Content.Headers.ContentLength, AtomicFile.TempPathFor(finalPath), finalPath);
+        var body = await response.Content.ReadAsStreamAsync(stopping);
+        var started = clock.GetTimestamp();
+        // Not awaited by any request: the fill outlives the client that started it, bounded by the idle timeout.
+        _ = Task.Run(async () =>
+        {
+            using (response)
+            {
+                await fill.RunAsync(body, verified => Commit(name, digest, verified), options.IdleTimeout, stopping);
+            }
+
+            LogFill(name.Value, digest, fill, clock.GetElapsedTime(started));
+        });
+        return fill;
+    }
+
+    private void Commit(RepositoryName name, Digest digest, string verifiedFile)
+    {
+        blobs.Commit(verifiedFile, digest);
+        blobs.Link(name, digest);
+    }
+
+    private void LogFill(string name, Digest digest, BlobFill fill, TimeSpan elapsed)
+    {
+        metrics.Filled(fill.Succeeded);
+        if (fill.Succeeded)
+        {
+            LogFilled(logger, name, digest.ToString(), elapsed.TotalMilliseconds);
+        }
+        else
+        {
+            LogFillFailed(logger, name, digest.ToString(), fill.Failure?.Message);
+        }
+    }
+
+    private static Digest? DigestHeader(HttpResponseMessage response) =>
+        response.Headers.TryGetValues("Docker-Content-Digest", out var values) && Digest.TryParse(values.FirstOrDefault(), out var digest) ? digest : null;
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Serving cached {Repository} {Reference}: the upstream could not be asked ({Reason})")]
+    private static partial void LogStale(ILogger logger, string repository, string reference, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Fetched manifest {Repository} {Reference} ({Digest}) from the upstream")]
+    private static partial void LogFetched(ILogger logger, string repository, string reference, string digest);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Filled {Repository} {Digest} from the upstream in {ElapsedMs:0} ms")]
+    private static partial void LogFilled(ILogger logger, string repository, string digest, double elapsedMs);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Discarded the fill of {Repository} {Digest}: {Reason}")]
+    private static partial void LogFillFailed(ILogger logger, string repository, string digest, string? reason);
+}

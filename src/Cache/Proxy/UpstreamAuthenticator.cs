@@ -1,0 +1,143 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.Extensions.Caching.Memory;
+using NeonRegistry.Configuration;
+using NeonRegistry.Oci;
+
+namespace NeonRegistry.Proxy;
+
+/// <summary>
+/// Logs in to the upstream the way it asks in its 401 challenge: basic with USER/PASSWORD, or a bearer token from
+/// its realm (Docker's token authentication), cached per scope until it expires. Credentials go to a token realm
+/// only on the upstream's own domain or a host listed in TOKEN_REALM_HOSTS.
+/// </summary>
+internal sealed class UpstreamAuthenticator(UpstreamOptions options, IMemoryCache cache, ILogger<UpstreamAuthenticator> logger)
+{
+    private static readonly TimeSpan DefaultTokenLifetime = TimeSpan.FromSeconds(60);
+
+    // With credentials, basic goes along from the first request (saving every fill a challenge round trip) until
+    // the upstream says it wants bearer tokens; the credentials only ever go to the configured upstream itself.
+    private volatile bool _wantsBasic = options.User is not null;
+
+    /// <summary>Sends a request, answering one authentication challenge if the upstream makes one.</summary>
+    /// <param name="create">Builds the request afresh: a challenged request is sent again.</param>
+    /// <param name="scope">The token scope this request needs, e.g. <c>repository:library/alpine:pull</c>.</param>
+    public async Task<HttpResponseMessage> SendAsync(HttpClient http, Func<HttpRequestMessage> create, string scope, CancellationToken cancellationToken)
+    {
+        var request = create();
+        request.Headers.Authorization = KnownAuthorization(scope);
+        var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        if (response.StatusCode != HttpStatusCode.Unauthorized || response.Headers.WwwAuthenticate.FirstOrDefault() is not { } challenge)
+        {
+            return response;
+        }
+
+        var authorization = await AnswerAsync(http, challenge, scope, cancellationToken);
+        if (authorization is null)
+        {
+            return response;
+        }
+
+        response.Dispose();
+        var retry = create();
+        retry.Headers.Authorization = authorization;
+        return await http.SendAsync(retry, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+    }
+
+    private AuthenticationHeaderValue? KnownAuthorization(string scope) =>
+        cache.TryGetValue(TokenKey(scope), out string? token) ? new AuthenticationHeaderValue("Bearer", token)
+        : _wantsBasic ? Basic()
+        : null;
+
+    private async Task<AuthenticationHeaderValue?> AnswerAsync(HttpClient http, AuthenticationHeaderValue challenge, string scope, CancellationToken cancellationToken)
+    {
+        if (challenge.Scheme.Equals("Basic", StringComparison.OrdinalIgnoreCase))
+        {
+            _wantsBasic = options.User is not null;
+            return Basic();
+        }
+
+        if (BearerChallenge.TryParse(challenge) is not { } bearer)
+        {
+            return null;
+        }
+
+        _wantsBasic = false;
+        var token = await FetchTokenAsync(http, bearer, cancellationToken);
+        return new AuthenticationHeaderValue("Bearer", token.Value);
+    }
+
+    private async Task<(string Value, TimeSpan Lifetime)> FetchTokenAsync(HttpClient http, BearerChallenge challenge, CancellationToken cancellationToken)
+    {
+        var sendCredentials = options.User is not null;
+        if (sendCredentials && !IsTrustedRealm(challenge.Realm))
+        {
+            throw new RegistryException(
+                OciErrorCode.Unavailable,
+                $"the upstream {options.RemoteUrl.Authority} sent its login to token realm {challenge.Realm.Authority}, outside its own domain; list that host in TOKEN_REALM_HOSTS to allow it");
+        }
+
+        var query = new StringBuilder("?");
+        if (challenge.Service is not null)
+        {
+            query.Append("service=").Append(Uri.EscapeDataString(challenge.Service)).Append('&');
+        }
+
+        if (challenge.Scope is not null)
+        {
+            query.Append("scope=").Append(Uri.EscapeDataString(challenge.Scope));
+        }
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(challenge.Realm, challenge.Realm.AbsolutePath + query.ToString().TrimEnd('&', '?')));
+        request.Headers.Authorization = sendCredentials ? Basic() : null;
+        using var response = await http.SendAsync(request, cancellationToken);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new RegistryException(OciErrorCode.Unavailable, $"the token service of upstream {options.RemoteUrl.Authority} refused a token ({(int)response.StatusCode}); check USER and PASSWORD");
+        }
+
+        var body = await response.Content.ReadFromJsonAsync<TokenResponse>(cancellationToken)
+            ?? throw new RegistryException(OciErrorCode.Unavailable, $"the token service of upstream {options.RemoteUrl.Authority} sent no token");
+        var value = body.Token ?? body.AccessToken ?? throw new RegistryException(OciErrorCode.Unavailable, $"the token service of upstream {options.RemoteUrl.Authority} sent no token");
+        var lifetime = body.ExpiresIn is > 0 ? TimeSpan.FromSeconds(body.ExpiresIn.Value) : DefaultTokenLifetime;
+        if (challenge.Scope is not null)
+        {
+            // Renewed a little early, so a token never expires between being chosen and being checked.
+            cache.Set(TokenKey(challenge.Scope), value, new MemoryCacheEntryOptions { AbsoluteExpirationRelativeToNow = lifetime * 0.9, Size = 1 });
+        }
+
+        logger.LogDebug("Fetched an upstream token for {Scope}, valid {Lifetime}", challenge.Scope, lifetime);
+        return (value, lifetime);
+    }
+
+    /// <summary>The upstream's own host or a sibling on its registrable domain (registry-1.docker.io and auth.docker.io).</summary>
+    private bool IsTrustedRealm(Uri realm)
+    {
+        var upstream = options.RemoteUrl.Host;
+        if (realm.Host.Equals(upstream, StringComparison.OrdinalIgnoreCase) || options.TrustedTokenHosts.Contains(realm.Host, StringComparer.OrdinalIgnoreCase))
+        {
+            return true;
+        }
+
+        if (IPAddress.TryParse(upstream, out _) || !upstream.Contains('.'))
+        {
+            return false;
+        }
+
+        var domain = string.Join('.', upstream.Split('.')[^2..]);
+        return realm.Host.EndsWith("." + domain, StringComparison.OrdinalIgnoreCase) || realm.Host.Equals(domain, StringComparison.OrdinalIgnoreCase);
+    }
+
+    private AuthenticationHeaderValue? Basic() =>
+        options.User is null ? null : new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{options.User}:{options.Password}")));
+
+    private static string TokenKey(string scope) => $"upstream-token:{scope}";
+
+    private sealed record TokenResponse(
+        [property: JsonPropertyName("token")] string? Token,
+        [property: JsonPropertyName("access_token")] string? AccessToken,
+        [property: JsonPropertyName("expires_in")] int? ExpiresIn);
+}

@@ -1,0 +1,47 @@
+using System.Net;
+using NeonRegistry.Oci;
+
+namespace NeonRegistry.Proxy;
+
+/// <summary>How the cache reads an upstream answer: found, not found, or a failure to pass on in our own terms.</summary>
+internal static class UpstreamResponses
+{
+    private static readonly TimeSpan DefaultRetryAfter = TimeSpan.FromSeconds(60);
+
+    /// <returns>True for 200; false for 404, so the client gets our 404 and can fall back to its next mirror.</returns>
+    /// <exception cref="RegistryException">
+    /// NAME_UNKNOWN when the upstream denies access, TOOMANYREQUESTS (with Retry-After) when it rate-limits us,
+    /// UNAVAILABLE for anything else. Bodies are not read: Docker Hub's 429, for one, is not JSON.
+    /// </exception>
+    public static bool IsFound(HttpResponseMessage response, UpstreamClient upstream, string name)
+    {
+        switch (response.StatusCode)
+        {
+            case HttpStatusCode.OK:
+                return true;
+            case HttpStatusCode.NotFound:
+                return false;
+            case HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden:
+                // Docker Hub answers 401 for repositories that do not exist, so this is a 404 to the client too.
+                throw new RegistryException(
+                    OciErrorCode.NameUnknown,
+                    $"the upstream registry {upstream.RemoteUrl.Authority} denied access to '{name}': it does not exist there, or USER/PASSWORD may not pull it",
+                    new { name });
+            case HttpStatusCode.TooManyRequests:
+                throw new RegistryException(OciErrorCode.TooManyRequests, $"the upstream registry {upstream.RemoteUrl.Authority} is rate-limiting this cache; try again later")
+                {
+                    RetryAfter = RetryAfterOf(response) ?? DefaultRetryAfter,
+                };
+            default:
+                throw upstream.Unavailable($"answered {(int)response.StatusCode} {response.ReasonPhrase}");
+        }
+    }
+
+    private static TimeSpan? RetryAfterOf(HttpResponseMessage response) =>
+        response.Headers.RetryAfter switch
+        {
+            { Delta: { } delta } => delta,
+            { Date: { } date } => date - DateTimeOffset.UtcNow,
+            _ => null,
+        };
+}

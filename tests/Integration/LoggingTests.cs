@@ -1,0 +1,56 @@
+using System.Net;
+using System.Text.Json;
+using NeonRegistry.Integration.Support;
+
+namespace NeonRegistry.Integration;
+
+/// <summary>What the registry writes to its log: one line per request, never a secret.</summary>
+public sealed class LoggingTests
+{
+    [Fact]
+    public async Task DebugLogs_OfPushesAndLogins_HoldNoSecret()
+    {
+        await using var registry = await RegistryProcess.StartAsync(settings: new Dictionary<string, string> { ["LOG_LEVEL"] = "debug", ["HOST"] = "registry-7" });
+        await registry.Client.PushImageAsync("app", "v1");
+        using var start = await registry.Client.PostAsync("/v2/app/blobs/uploads/", null);
+        var location = start.Headers.Location!.OriginalString;
+        var content = TestContent.RandomBytes(1000);
+        using var patch = await registry.Client.PatchAsync(location, RegistryApi.Octets(content));
+        using var put = await registry.Client.PutAsync($"{patch.Headers.Location!.OriginalString}&digest={TestContent.DigestOf(content)}", null);
+        using var intruder = new HttpClient { BaseAddress = registry.BaseAddress };
+        intruder.DefaultRequestHeaders.Authorization = RegistryServer.BasicAuth(RegistryServer.Username, "a-guessed-password");
+        using var refused = await intruder.GetAsync("/v2/_catalog");
+        await registry.StopAsync();
+
+        var output = registry.Output;
+        Assert.Equal(HttpStatusCode.Created, put.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+        var state = location[(location.IndexOf("_state=", StringComparison.Ordinal) + 7)..];
+        Assert.DoesNotContain(RegistryServer.Password, output);
+        Assert.DoesNotContain("a-guessed-password", output);
+        Assert.DoesNotContain(RegistryServer.BasicAuth(RegistryServer.Username, RegistryServer.Password).Parameter!, output);
+        Assert.DoesNotContain(state[..20], output);
+        Assert.DoesNotContain("_state", output);
+        Assert.DoesNotContain(RegistryServer.TestSecret, output);
+        // The request lines are there: method, repository, reference, status and the instance's name.
+        Assert.Contains($"registry-7 PUT app v1 201", output);
+        Assert.Contains($"GET - - 401", output);
+        Assert.Contains("registry-7 POST app - 202", output);
+    }
+
+    [Fact]
+    public async Task JsonFormat_WritesOneJsonObjectPerLine()
+    {
+        await using var registry = await RegistryProcess.StartAsync(settings: new Dictionary<string, string> { ["LOG_FORMAT"] = "json", ["HOST"] = "registry-8" });
+        await registry.Client.PushImageAsync("app", "v1");
+        await registry.StopAsync();
+
+        var lines = registry.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => !l.StartsWith('[')).ToList();
+        var events = lines.Select(l => JsonDocument.Parse(l).RootElement).ToList();
+
+        Assert.NotEmpty(events);
+        Assert.All(events, e => Assert.Equal("registry-8", e.GetProperty("Instance").GetString()));
+        Assert.Contains(events, e => e.TryGetProperty("StatusCode", out var status) && status.GetInt32() == 201
+            && e.GetProperty("Repository").GetString() == "app");
+    }
+}

@@ -1,0 +1,139 @@
+using System.Net;
+using NeonRegistry.Integration.Support;
+using NeonRegistry.Proxy;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace NeonRegistry.Integration;
+
+/// <summary>How a cache fetches blobs: once for many clients, streamed as it arrives, verified before it is kept.</summary>
+public sealed class PullThroughFillTests
+{
+    [Fact]
+    public async Task TwentyConcurrentPulls_OneUpstreamGetPerBlobAndManifest_FollowersStreamBeforeFillEnds()
+    {
+        await using var setup = await PullThroughSetup.StartAsync();
+        var big = TestContent.RandomBytes(1024 * 1024);
+        var config = TestContent.Config([]);
+        var bigDigest = await setup.Upstream.Client.PushBlobAsync("app", big);
+        await setup.Upstream.Client.PushBlobAsync("app", config);
+        var manifest = TestContent.Manifest(TestContent.OciManifest, TestContent.OciConfig, config, [(TestContent.OciLayer, big)]);
+        (await setup.Upstream.Client.PutManifestAsync("app", "v1", TestContent.OciManifest, manifest)).Dispose();
+        // About 1.6 s for the whole blob: long enough to see clients reading before the fill ends.
+        setup.Proxy.TrickleBytes = 32 * 1024;
+
+        var manifests = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => setup.Cache.Client.GetByteArrayAsync("/v2/app/manifests/v1")));
+        var responses = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ =>
+            setup.Cache.Client.GetAsync($"/v2/app/blobs/{bigDigest}", HttpCompletionOption.ResponseHeadersRead)));
+        var bodies = await Task.WhenAll(responses.Select(r => r.Content.ReadAsStreamAsync()));
+        var firstBytes = await Task.WhenAll(bodies.Select(async b => await b.ReadAsync(new byte[1])));
+        var committedWhenAllHadBytes = File.Exists(BlobPath(setup.Cache, bigDigest));
+        var contents = await Task.WhenAll(bodies.Select(async b =>
+        {
+            using var rest = new MemoryStream();
+            await b.CopyToAsync(rest);
+            return rest.ToArray();
+        }));
+
+        Assert.All(manifests, m => Assert.Equal(manifest, m));
+        Assert.All(firstBytes, n => Assert.Equal(1, n));
+        Assert.False(committedWhenAllHadBytes, "every client had bytes while the single download was still running");
+        Assert.All(contents, c => Assert.Equal(big[1..], c));
+        Assert.Equal(1, setup.Proxy.Count("GET", $"/blobs/{bigDigest}"));
+        Assert.Equal(1, setup.Proxy.Count("GET", "/manifests/v1"));
+        foreach (var response in responses)
+        {
+            response.Dispose();
+        }
+    }
+
+    [Fact]
+    public async Task ClientDisconnects_FillStillCompletes()
+    {
+        await using var setup = await PullThroughSetup.StartAsync();
+        var blob = TestContent.RandomBytes(512 * 1024);
+        var digest = await setup.Upstream.Client.PushBlobAsync("app", blob);
+        setup.Proxy.TrickleBytes = 64 * 1024;
+
+        using (var response = await setup.Cache.Client.GetAsync($"/v2/app/blobs/{digest}", HttpCompletionOption.ResponseHeadersRead))
+        {
+            await (await response.Content.ReadAsStreamAsync()).ReadExactlyAsync(new byte[10]);
+        }
+
+        await WaitUntilAsync(() => File.Exists(BlobPath(setup.Cache, digest)), TimeSpan.FromSeconds(20));
+        setup.Proxy.ResetCounts();
+        Assert.Equal(blob, await setup.Cache.Client.GetByteArrayAsync($"/v2/app/blobs/{digest}"));
+        Assert.Empty(setup.Proxy.Requests);
+    }
+
+    [Theory]
+    [InlineData(true, false)]
+    [InlineData(false, true)]
+    public async Task BadUpstreamBody_AbortsClientAndIsNeverCommitted(bool truncate, bool corrupt)
+    {
+        await using var setup = await PullThroughSetup.StartAsync();
+        var blob = TestContent.RandomBytes(300 * 1024);
+        var digest = await setup.Upstream.Client.PushBlobAsync("app", blob);
+        setup.Proxy.TruncateBlobs = truncate;
+        setup.Proxy.CorruptBlobs = corrupt;
+
+        var failure = await Record.ExceptionAsync(() => setup.Cache.Client.GetByteArrayAsync($"/v2/app/blobs/{digest}"));
+        await Task.Delay(200);
+        var committed = File.Exists(BlobPath(setup.Cache, digest));
+        var leftovers = Directory.EnumerateFiles(Path.GetDirectoryName(BlobPath(setup.Cache, digest))!, ".tmp-*").ToList();
+        setup.Proxy.TruncateBlobs = false;
+        setup.Proxy.CorruptBlobs = false;
+        var retried = await setup.Cache.Client.GetByteArrayAsync($"/v2/app/blobs/{digest}");
+
+        Assert.IsAssignableFrom<HttpRequestException>(failure);
+        Assert.False(committed);
+        Assert.Empty(leftovers);
+        Assert.Equal(blob, retried);
+        Assert.Empty(Directory.EnumerateFiles(Path.GetDirectoryName(BlobPath(setup.Cache, digest))!, ".tmp-*"));
+    }
+
+    [Fact]
+    public async Task SizeLimit_EvictsLeastRecentlyUsed_AndEveryPullStillWorks()
+    {
+        await using var setup = await PullThroughSetup.StartAsync(new Dictionary<string, string?> { ["CACHE_SIZE_LIMIT"] = "350KiB" });
+        var blobs = Enumerable.Range(0, 5).Select(_ => TestContent.RandomBytes(100 * 1024)).ToList();
+        var digests = new List<string>();
+        foreach (var blob in blobs)
+        {
+            digests.Add(await setup.Upstream.Client.PushBlobAsync("app", blob));
+        }
+
+        foreach (var digest in digests)
+        {
+            await setup.Cache.Client.GetByteArrayAsync($"/v2/app/blobs/{digest}");
+            await Task.Delay(20);
+        }
+
+        var evicted = setup.Cache.Services.GetRequiredService<CacheEvictor>().EvictOnce();
+        var stored = Directory.EnumerateFiles(Path.Combine(setup.Cache.StoragePath, "blobs"), "*", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length);
+
+        Assert.True(evicted >= 2, $"evicted {evicted}");
+        Assert.True(stored <= 350 * 1024, $"the cache holds {stored} bytes");
+        Assert.False(File.Exists(BlobPath(setup.Cache, digests[0])), "the least recently used blob goes first");
+        Assert.True(File.Exists(BlobPath(setup.Cache, digests[^1])), "the most recently used blob stays");
+        for (var i = 0; i < blobs.Count; i++)
+        {
+            Assert.Equal(blobs[i], await setup.Cache.Client.GetByteArrayAsync($"/v2/app/blobs/{digests[i]}"));
+        }
+    }
+
+    private static string BlobPath(RegistryServer server, string digest)
+    {
+        var hex = digest["sha256:".Length..];
+        return Path.Combine(server.StoragePath, "blobs", "sha256", hex[..2], hex);
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"condition not met within {timeout}");
+            await Task.Delay(50);
+        }
+    }
+}

@@ -1,0 +1,286 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace NeonRegistry.Integration.Support;
+
+/// <summary>
+/// The real registry as a separate OS process (<c>dotnet neon-registry.dll</c>), for what an in-process server
+/// cannot show: several instances on one store, and a process killed at an arbitrary moment. Settings reach the
+/// child as its own environment variables; the test process's environment is never changed.
+/// </summary>
+public sealed partial class RegistryProcess : IAsyncDisposable
+{
+    public static readonly TimeSpan DefaultStartTimeout = TimeSpan.FromSeconds(60);
+
+    private static readonly TimeSpan ExitTimeout = TimeSpan.FromSeconds(15);
+
+    // Settings the registry reads (or will read) by flat name; cleared from the inherited environment so a
+    // developer's shell cannot change what the tests run against.
+    private static readonly string[] RegistrySettings =
+        ["SECRET", "STORAGE_PATH", "PORT", "DELETE_ENABLED", "USERNAME", "PASSWORD", "LOG_LEVEL", "LOG_FORMAT", "READ_ONLY", "REMOTE_URL", "USER", "HOST", "HTPASSWD_FILE"];
+
+    // Children still running when the test host exits (a failed or aborted run) are killed rather than orphaned.
+    private static readonly ConcurrentDictionary<Process, byte> Running = new();
+
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+    private readonly TaskCompletionSource<Uri> _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly bool _ownsStorage;
+    private bool _started;
+
+    static RegistryProcess()
+    {
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            foreach (var process in Running.Keys)
+            {
+                TryKill(process);
+            }
+        };
+    }
+
+    private RegistryProcess(Process process, string storagePath, bool ownsStorage)
+    {
+        _process = process;
+        StoragePath = storagePath;
+        _ownsStorage = ownsStorage;
+    }
+
+    public Uri BaseAddress { get; private set; } = null!;
+
+    public HttpClient Client { get; private set; } = null!;
+
+    public string StoragePath { get; }
+
+    /// <summary>Everything the child wrote to stdout and stderr so far.</summary>
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return _output.ToString();
+            }
+        }
+    }
+
+    /// <param name="storagePath">A store to share with other instances; a fresh temp directory (deleted on dispose) when null.</param>
+    /// <param name="secret">SECRET; instances that should continue each other's uploads need the same one.</param>
+    /// <param name="settings">Further settings by their environment names, e.g. DELETE_ENABLED.</param>
+    public static async Task<RegistryProcess> StartAsync(
+        string? storagePath = null,
+        string secret = RegistryServer.TestSecret,
+        IReadOnlyDictionary<string, string>? settings = null,
+        TimeSpan? startTimeout = null)
+    {
+        var ownsStorage = storagePath is null;
+        storagePath ??= TempDirectory.Create("store");
+        var start = new ProcessStartInfo(DotnetHost(), [HostAssembly(), "--urls", "http://127.0.0.1:0"])
+        {
+            WorkingDirectory = AppContext.BaseDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var name in RegistrySettings)
+        {
+            start.Environment.Remove(name);
+        }
+
+        start.Environment["SECRET"] = secret;
+        start.Environment["STORAGE_PATH"] = storagePath;
+        start.Environment["USERNAME"] = RegistryServer.Username;
+        start.Environment["PASSWORD"] = RegistryServer.Password;
+        foreach (var (name, value) in settings ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
+
+        var registry = new RegistryProcess(new Process { StartInfo = start, EnableRaisingEvents = true }, storagePath, ownsStorage);
+        try
+        {
+            await registry.LaunchAsync(startTimeout ?? DefaultStartTimeout);
+        }
+        catch
+        {
+            await registry.DisposeAsync();
+            throw;
+        }
+
+        return registry;
+    }
+
+    /// <summary>SIGKILL: the process dies at whatever instruction it is on, with no shutdown code run. Returns once it is gone.</summary>
+    public void Kill()
+    {
+        TryKill(_process);
+        if (!_process.WaitForExit(ExitTimeout))
+        {
+            throw new TimeoutException($"registry process {_process.Id} did not die within {ExitTimeout} of SIGKILL");
+        }
+
+        Running.TryRemove(_process, out _);
+    }
+
+    /// <summary>SIGTERM, as an orchestrator stops a container: ASP.NET drains requests and exits.</summary>
+    /// <returns>The exit status.</returns>
+    public async Task<int> StopAsync()
+    {
+        if (!_process.HasExited)
+        {
+            if (OperatingSystem.IsWindows() || Signals.Terminate(_process.Id) != 0)
+            {
+                TryKill(_process);
+            }
+
+            using var timeout = new CancellationTokenSource(ExitTimeout);
+            try
+            {
+                await _process.WaitForExitAsync(timeout.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                Kill();
+                throw new TimeoutException($"registry process {_process.Id} did not stop within {ExitTimeout} of SIGTERM; it was killed. Output:\n{Output}");
+            }
+        }
+
+        Running.TryRemove(_process, out _);
+        return _process.ExitCode;
+    }
+
+    /// <summary>Stops the process gracefully (killing it if it hangs) and deletes the store if this instance owns it.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        Client?.Dispose();
+        try
+        {
+            if (_started)
+            {
+                await StopAsync();
+            }
+        }
+        catch (TimeoutException)
+        {
+            // StopAsync has killed it; a hung shutdown must not hide the test's own outcome.
+        }
+        finally
+        {
+            _process.Dispose();
+            if (_ownsStorage)
+            {
+                TempDirectory.Delete(StoragePath);
+            }
+        }
+    }
+
+    private async Task LaunchAsync(TimeSpan timeout)
+    {
+        _process.OutputDataReceived += (_, e) => OnLine(e.Data);
+        _process.ErrorDataReceived += (_, e) => OnLine(e.Data);
+        // So the output of a process that died under a test says how (137 is SIGKILL, 143 SIGTERM).
+        _process.Exited += (_, _) => OnLine($"[neon-registry exited with status {_process.ExitCode}]");
+        _process.Start();
+        _started = true;
+        Running.TryAdd(_process, 0);
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+
+        // Completes only once the output is read to its end too, so a failure message holds all of it.
+        var exited = _process.WaitForExitAsync();
+        using var timer = new CancellationTokenSource();
+        var first = await Task.WhenAny(_listening.Task, exited, Task.Delay(timeout, timer.Token));
+        timer.Cancel();
+        if (first == exited)
+        {
+            throw new InvalidOperationException($"the registry exited with status {_process.ExitCode} before it listened. Output:\n{Output}");
+        }
+
+        if (first != _listening.Task)
+        {
+            throw new TimeoutException($"the registry did not log its address within {timeout}. Output:\n{Output}");
+        }
+
+        BaseAddress = await _listening.Task;
+        Client = new HttpClient(new SocketsHttpHandler { UseProxy = false, AllowAutoRedirect = false })
+        {
+            BaseAddress = BaseAddress,
+            Timeout = TimeSpan.FromSeconds(30),
+            DefaultRequestHeaders = { Authorization = RegistryServer.BasicAuth(RegistryServer.Username, RegistryServer.Password) },
+        };
+    }
+
+    private void OnLine(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_output)
+        {
+            _output.AppendLine(line);
+        }
+
+        if (ListeningLine().Match(line) is { Success: true } match)
+        {
+            _listening.TrySetResult(new Uri(match.Groups["address"].Value));
+        }
+    }
+
+    private static void TryKill(Process process)
+    {
+        try
+        {
+            process.Kill(entireProcessTree: true);
+        }
+        catch (InvalidOperationException)
+        {
+            // Already exited.
+        }
+    }
+
+    /// <summary>The host assembly this test project was built against; its runtimeconfig is copied beside it.</summary>
+    private static string HostAssembly()
+    {
+        var assembly = typeof(RegistryApp).Assembly.Location;
+        var runtimeConfig = Path.ChangeExtension(assembly, ".runtimeconfig.json");
+        if (!File.Exists(runtimeConfig))
+        {
+            throw new InvalidOperationException($"{runtimeConfig} is missing: 'dotnet {assembly}' cannot start without it; rebuild the test project");
+        }
+
+        return assembly;
+    }
+
+    /// <summary>The dotnet host of the runtime running these tests, so the child runs on the same runtime.</summary>
+    private static string DotnetHost()
+    {
+        if (Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet")
+        {
+            return Environment.ProcessPath!;
+        }
+
+        // <dotnet root>/shared/Microsoft.NETCore.App/<version>/ holds the runtime; the host sits at the root.
+        var root = Path.GetFullPath(Path.Combine(RuntimeEnvironment.GetRuntimeDirectory(), "..", "..", ".."));
+        var host = Path.Combine(root, OperatingSystem.IsWindows() ? "dotnet.exe" : "dotnet");
+        return File.Exists(host) ? host : "dotnet";
+    }
+
+    // Kestrel's own "Now listening" line comes first; the registry's line also confirms the store it opened.
+    [GeneratedRegex(@"neon-registry listening on \\?""?(?<address>http://127\.0\.0\.1:\d+)")]
+    private static partial Regex ListeningLine();
+
+    private static class Signals
+    {
+        private const int SigTerm = 15;
+
+        public static int Terminate(int pid) => kill(pid, SigTerm);
+
+        [DllImport("libc", SetLastError = true)]
+        private static extern int kill(int pid, int signal);
+    }
+}

@@ -1,0 +1,161 @@
+using System.Collections.Concurrent;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace NeonRegistry.Integration.Support;
+
+/// <summary>
+/// A real HTTP proxy on loopback between a cache and its upstream registry. It counts every request that reaches
+/// the upstream (as distribution's tests wrap the truth registry's store) and can misbehave on demand: stall,
+/// answer an error, cut a blob short, flip a byte, or trickle a body slowly.
+/// </summary>
+public sealed class UpstreamProxy : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly HttpClient _forward;
+    private readonly ConcurrentQueue<string> _requests = new();
+
+    private UpstreamProxy(WebApplication app, HttpClient forward)
+    {
+        _app = app;
+        _forward = forward;
+        BaseAddress = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+    }
+
+    public Uri BaseAddress { get; }
+
+    /// <summary>Every request forwarded or refused, as "METHOD /path".</summary>
+    public IReadOnlyList<string> Requests => _requests.ToList();
+
+    /// <summary>When set, requests hang this long before being answered 503 (an upstream that stopped answering).</summary>
+    public TimeSpan? Stall { get; set; }
+
+    /// <summary>When set, every request is answered with this status and no forwarding.</summary>
+    public int? FailWith { get; set; }
+
+    /// <summary>When set, blob bodies are sent at most this many bytes per 50 ms.</summary>
+    public int? TrickleBytes { get; set; }
+
+    /// <summary>Blob bodies stop after half their bytes and the connection is cut.</summary>
+    public bool TruncateBlobs { get; set; }
+
+    /// <summary>Blob bodies keep their length but have one byte flipped.</summary>
+    public bool CorruptBlobs { get; set; }
+
+    public static async Task<UpstreamProxy> StartAsync(Uri upstream)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        var app = builder.Build();
+        var forward = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false, AutomaticDecompression = System.Net.DecompressionMethods.None })
+        {
+            BaseAddress = upstream,
+            Timeout = Timeout.InfiniteTimeSpan,
+        };
+        UpstreamProxy? proxy = null;
+        app.Run(http => proxy!.HandleAsync(http));
+        await app.StartAsync();
+        proxy = new UpstreamProxy(app, forward);
+        return proxy;
+    }
+
+    /// <summary>How many requests with this method have a path containing <paramref name="pathPart"/>.</summary>
+    public int Count(string method, string pathPart) =>
+        _requests.Count(r => r.StartsWith(method + " ", StringComparison.Ordinal) && r.Contains(pathPart, StringComparison.Ordinal));
+
+    public void ResetCounts() => _requests.Clear();
+
+    public async ValueTask DisposeAsync()
+    {
+        _forward.Dispose();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+
+    private async Task HandleAsync(HttpContext http)
+    {
+        _requests.Enqueue($"{http.Request.Method} {http.Request.Path}");
+        if (Stall is { } stall)
+        {
+            await Task.Delay(stall, http.RequestAborted);
+            http.Response.StatusCode = 503;
+            return;
+        }
+
+        if (FailWith is { } status)
+        {
+            http.Response.StatusCode = status;
+            if (status == 429)
+            {
+                http.Response.Headers.RetryAfter = "17";
+                await http.Response.WriteAsync("Too Many Requests (HAP429).\n");
+            }
+
+            return;
+        }
+
+        using var request = new HttpRequestMessage(new HttpMethod(http.Request.Method), http.Request.Path + http.Request.QueryString);
+        foreach (var (name, values) in http.Request.Headers)
+        {
+            if (name is not ("Host" or "Content-Length"))
+            {
+                request.Headers.TryAddWithoutValidation(name, values.ToArray());
+            }
+        }
+
+        using var response = await _forward.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, http.RequestAborted);
+        http.Response.StatusCode = (int)response.StatusCode;
+        foreach (var (name, values) in response.Headers.Concat(response.Content.Headers))
+        {
+            if (name is not "Transfer-Encoding")
+            {
+                http.Response.Headers[name] = values.ToArray();
+            }
+        }
+
+        await using var body = await response.Content.ReadAsStreamAsync(http.RequestAborted);
+        var isBlob = http.Request.Path.Value!.Contains("/blobs/sha256:") && HttpMethods.IsGet(http.Request.Method) && response.IsSuccessStatusCode;
+        if (isBlob)
+        {
+            await CopyBlobAsync(http, body, response.Content.Headers.ContentLength ?? 0);
+        }
+        else
+        {
+            await body.CopyToAsync(http.Response.Body, http.RequestAborted);
+        }
+    }
+
+    private async Task CopyBlobAsync(HttpContext http, Stream body, long length)
+    {
+        var limit = TruncateBlobs ? length / 2 : long.MaxValue;
+        var buffer = new byte[TrickleBytes ?? 64 * 1024];
+        long sent = 0;
+        int read;
+        while (sent < limit && (read = await body.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, limit - sent)), http.RequestAborted)) > 0)
+        {
+            if (CorruptBlobs && sent == 0)
+            {
+                buffer[0] ^= 0xFF;
+            }
+
+            await http.Response.Body.WriteAsync(buffer.AsMemory(0, read), http.RequestAborted);
+            await http.Response.Body.FlushAsync(http.RequestAborted);
+            sent += read;
+            if (TrickleBytes is not null)
+            {
+                await Task.Delay(50, http.RequestAborted);
+            }
+        }
+
+        if (TruncateBlobs)
+        {
+            http.Abort();
+        }
+    }
+}
