@@ -7,14 +7,18 @@ namespace NeonRegistry.Maintenance;
 /// marks the manifest itself, its config and layers, and an index's children with everything they need in turn.
 /// </summary>
 /// <remarks>
-/// A manifest that cannot be read hides what it references. Rather than guess, the repository holding it keeps every
-/// blob linked into it: a push links each blob into the repository before the manifest naming it is accepted.
+/// A manifest whose content is there but corrupt might name anything. Rather than guess, the repository holding it
+/// keeps every blob linked into it: a push links each blob into the repository before the manifest naming it is
+/// accepted. A manifest whose content is missing (moved aside by verify --repair, evicted from a cache) cannot be
+/// pulled at all, and a push or a cache fill of it brings back whatever it needs, so it marks nothing more.
 /// </remarks>
 internal sealed class BlobMarker(ManifestReader reader, CollectionTally tally)
 {
     private const string Phase = "marking";
 
     private readonly HashSet<Digest> _marked = [];
+
+    private readonly HashSet<Digest> _withoutContent = [];
 
     // Per manifest already visited, and the media type it was read as: whether everything it references is known.
     private readonly Dictionary<(Digest, string?), bool> _complete = [];
@@ -63,7 +67,7 @@ internal sealed class BlobMarker(ManifestReader reader, CollectionTally tally)
 
         tally.Report(new MaintenanceEvent(
             MaintenanceEventKind.Warning,
-            $"manifest {repository.Name}@{digest} or a manifest it names cannot be read (missing, corrupt or not a manifest), so every blob linked into '{repository.Name}' is kept; run verify")
+            $"manifest {repository.Name}@{digest} or a manifest it names is corrupt or not a manifest, so every blob linked into '{repository.Name}' is kept; run verify --repair")
         {
             Repository = repository.Name,
             Digest = digest,
@@ -84,7 +88,12 @@ internal sealed class BlobMarker(ManifestReader reader, CollectionTally tally)
         // Content addressing rules out cycles; this entry only stops a manifest being walked twice.
         _complete[(digest, mediaType)] = true;
         var document = await reader.ReadOrNullAsync(digest, mediaType, cancellationToken);
-        var complete = document is not null;
+        if (document is null && reader.IsMissing(digest) && _withoutContent.Add(digest))
+        {
+            tally.ManifestsWithoutContent++;
+        }
+
+        var complete = document is not null || reader.IsMissing(digest);
         if (document is not null)
         {
             foreach (var blob in document.Layers.Append(document.Config).OfType<Descriptor>())

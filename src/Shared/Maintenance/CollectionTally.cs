@@ -31,6 +31,8 @@ internal sealed class CollectionTally(GarbageCollectionOptions options, IMainten
 
     public int TempFilesDeleted { get; set; }
 
+    public int ManifestsWithoutContent { get; set; }
+
     public int Warnings { get; private set; }
 
     public void Report(MaintenanceEvent maintenanceEvent)
@@ -55,6 +57,7 @@ internal sealed class CollectionTally(GarbageCollectionOptions options, IMainten
         BytesFreed = BytesFreed,
         LinksDeleted = LinksDeleted,
         TempFilesDeleted = TempFilesDeleted,
+        ManifestsWithoutContent = ManifestsWithoutContent,
         Warnings = Warnings,
         Elapsed = elapsed,
     };

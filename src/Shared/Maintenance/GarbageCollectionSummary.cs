@@ -30,7 +30,13 @@ public sealed record GarbageCollectionSummary
 
     public int TempFilesDeleted { get; init; }
 
-    /// <summary>Events of kind <see cref="MaintenanceEventKind.Warning"/>: unreadable manifests that made the run keep more.</summary>
+    /// <summary>
+    /// Kept manifests, and manifests they name, whose content is missing: they cannot be pulled until pushed again
+    /// (or, in a cache, fetched again), and mark nothing.
+    /// </summary>
+    public int ManifestsWithoutContent { get; init; }
+
+    /// <summary>Events of kind <see cref="MaintenanceEventKind.Warning"/>: corrupt manifests that made the run keep more.</summary>
     public int Warnings { get; init; }
 
     public TimeSpan Elapsed { get; init; }

@@ -26,6 +26,9 @@ internal sealed class ManifestReader(StorageLayout layout)
         return document;
     }
 
+    /// <summary>True when the store holds no content at all under the digest, as opposed to content that does not read.</summary>
+    public bool IsMissing(Digest digest) => !File.Exists(layout.Blob(digest));
+
     /// <summary>The media type a repository's revision records, or null when the revision is gone.</summary>
     public async Task<string?> RevisionMediaTypeOrNullAsync(RepositoryName name, Digest digest, CancellationToken cancellationToken)
     {

@@ -34,7 +34,11 @@ internal sealed class RepositoryChecker(ManifestReader reader, VerificationTally
         var name = repository.Name;
         if (!Intact(inventory, digest, out var state))
         {
-            tally.Problem(MaintenanceEventKind.ContentMissing, $"manifest {name}@{digest}: its content is {state}", name, digest);
+            if (state != "missing" || !tally.Options.CacheStore)
+            {
+                tally.Problem(MaintenanceEventKind.ContentMissing, $"manifest {name}@{digest}: its content is {state}", name, digest);
+            }
+
             return;
         }
 
@@ -46,17 +50,17 @@ internal sealed class RepositoryChecker(ManifestReader reader, VerificationTally
             return;
         }
 
+        if (tally.Options.CacheStore)
+        {
+            return;
+        }
+
         foreach (var child in document.Manifests.Select(c => Digest.Parse(c.Digest)).Where(c => !repository.Revisions.ContainsKey(c)))
         {
             tally.Problem(MaintenanceEventKind.ContentMissing, $"index {name}@{digest} names manifest {child}, which '{name}' does not hold", name, child);
         }
 
-        if (!tally.Options.RequireReferencedBlobs)
-        {
-            return;
-        }
-
-        foreach (var blob in document.References().Where(_ => !document.IsIndex).Select(b => Digest.Parse(b.Digest)))
+        foreach (var blob in document.IsIndex ? [] : document.References().Select(b => Digest.Parse(b.Digest)))
         {
             if (!Intact(inventory, blob, out var blobState))
             {

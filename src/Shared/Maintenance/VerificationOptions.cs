@@ -7,8 +7,9 @@ public sealed record VerificationOptions
     public bool Repair { get; init; }
 
     /// <summary>
-    /// Whether a manifest's config and layers must be in the store. True for a registry, where a push brings them
-    /// before the manifest; false for a pull-through cache's store, which fetches layers only when they are pulled.
+    /// The store is a pull-through cache's: content arrives when first pulled and is evicted when space runs short,
+    /// so a manifest's content, its layers or an index's children being absent is normal, not a fault. What is
+    /// present is still re-hashed, and tags and referrers must still name manifests the repository holds.
     /// </summary>
-    public bool RequireReferencedBlobs { get; init; } = true;
+    public bool CacheStore { get; init; }
 }

@@ -152,6 +152,26 @@ public sealed class GarbageCollectorTests : IDisposable
     }
 
     [Fact]
+    public async Task Run_ManifestWhoseContentIsMissing_MarksNothingMoreAndIsCounted()
+    {
+        var kept = await _builder.ImageAsync(App, "v1", [_builder.RandomBytes(64)]);
+        var withoutContent = await _builder.ImageAsync(App, "v2", [_builder.RandomBytes(64)]);
+        var orphan = await _store.PushBlobAsync(App, _builder.RandomBytes(64));
+        File.Delete(_store.Layout.Blob(withoutContent.Digest));
+        FileAges.Backdate(_store.Root, Old);
+
+        var summary = await CollectAsync();
+
+        // It cannot be pulled as it is; pushing it again (or a cache fetching it again) brings back its blobs too.
+        Assert.Equal((1, 0), (summary.ManifestsWithoutContent, summary.Warnings));
+        Assert.False(_store.Blobs.Exists(orphan));
+        Assert.All(withoutContent.Blobs.Skip(1), b => Assert.False(_store.Blobs.Exists(b)));
+        Assert.True(_store.Manifests.Exists(App, withoutContent.Digest));
+        Assert.Equal(withoutContent.Digest, await _store.Tags.ResolveOrNullAsync(App, "v2", CancellationToken.None));
+        await _builder.AssertWholeAsync(kept);
+    }
+
+    [Fact]
     public async Task Run_DanglingLinksFromAnInterruptedRun_AreRemoved()
     {
         var image = await _builder.ImageAsync(App, "v1", [_builder.RandomBytes(64)]);

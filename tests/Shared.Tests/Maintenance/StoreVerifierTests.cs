@@ -124,20 +124,28 @@ public sealed class StoreVerifierTests : IDisposable
     }
 
     [Fact]
-    public async Task Run_CacheStoreWithoutItsLayers_IsCleanWhenLayersAreNotRequired()
+    public async Task Run_CacheStore_AbsentContentIsNormalButCorruptionIsNot()
     {
         var layer = _builder.RandomBytes(100);
         await _builder.ImageAsync(App, "v1", [layer]);
+        var evicted = await _builder.ImageAsync(App, "v2", [_builder.RandomBytes(100)]);
+        var corrupt = await _builder.ImageAsync(App, "v3", [_builder.RandomBytes(100)]);
         File.Delete(_store.Layout.Blob(Digest.Compute(layer)));
+        File.Delete(_store.Layout.Blob(evicted.Digest));
+        FlipByte(_store.Layout.Blob(corrupt.Blobs[^1]), 0);
 
-        var summary = await VerifyAsync(requireReferencedBlobs: false);
+        var asCache = await VerifyAsync(cacheStore: true);
+        var asRegistry = await VerifyAsync();
 
-        Assert.True(summary.IsClean, string.Join("\n", summary.Problems));
+        Assert.Equal([corrupt.Blobs[^1]], asCache.Problems.Select(p => p.Digest!.Value));
+        Assert.Equal(MaintenanceEventKind.BlobCorrupt, Assert.Single(asCache.Problems).Kind);
+        Assert.Contains(asRegistry.Problems, p => p.Digest == Digest.Compute(layer));
+        Assert.Contains(asRegistry.Problems, p => p.Digest == evicted.Digest);
     }
 
-    private Task<VerificationSummary> VerifyAsync(bool repair = false, bool requireReferencedBlobs = true) =>
+    private Task<VerificationSummary> VerifyAsync(bool repair = false, bool cacheStore = false) =>
         new StoreVerifier(_store.Layout, TimeProvider.System).RunAsync(
-            new VerificationOptions { Repair = repair, RequireReferencedBlobs = requireReferencedBlobs },
+            new VerificationOptions { Repair = repair, CacheStore = cacheStore },
             new RecordingReporter(),
             CancellationToken.None);
 
