@@ -93,6 +93,38 @@ public sealed class MaintenanceCommandTests
         Assert.Equal("BLOB_UPLOAD_UNKNOWN", await resumed.ErrorCodeAsync());
     }
 
+    [Fact]
+    public async Task Commands_OnACacheStore_TakeLayersNotYetPulledAsNormalAndKeepWhatIsCached()
+    {
+        await using var setup = await PullThroughSetup.StartAsync();
+        var pulled = await setup.Upstream.Client.PushImageAsync("app", "v1", layerCount: 1);
+        await setup.Upstream.Client.PushImageAsync("app", "v2", layerCount: 1);
+        var blobs = pulled.Layers.Prepend(pulled.Config).Select(TestContent.DigestOf).ToList();
+        foreach (var path in new[] { "manifests/v1", "manifests/v2" }.Concat(blobs.Select(b => $"blobs/{b}")))
+        {
+            await setup.Cache.Client.GetByteArrayAsync($"/v2/app/{path}");
+        }
+
+        StoreFiles.Backdate(setup.Cache.StoragePath, Old);
+        var cacheMode = new Dictionary<string, string?> { ["REMOTE_URL"] = setup.Proxy.BaseAddress.ToString() };
+
+        var asCache = await MaintenanceRun.RunAsync(setup.Cache.StoragePath, ["verify"], settings: cacheMode);
+        var asRegistry = await MaintenanceRun.RunAsync(setup.Cache.StoragePath, ["verify"]);
+        var collected = await MaintenanceRun.RunAsync(setup.Cache.StoragePath, ["garbage-collect"], settings: cacheMode);
+        setup.Proxy.ResetCounts();
+        foreach (var blob in blobs)
+        {
+            await setup.Cache.Client.GetByteArrayAsync($"/v2/app/blobs/{blob}");
+        }
+
+        Assert.Equal(0, asCache.ExitCode);
+        Assert.Contains("the store is clean", asCache.Stdout);
+        Assert.Equal(1, asRegistry.ExitCode);
+        Assert.Equal(0, collected.ExitCode);
+        Assert.Matches(@"blobs: +\d+ kept .*, 0 deleted", collected.Stdout);
+        Assert.Empty(setup.Proxy.Requests);
+    }
+
     [Theory]
     [InlineData("garbage-collect --grace 5x", "--grace '5x' is not a duration such as 30m, 1h, 24h or 7d")]
     [InlineData("garbage-collect --grace", "--grace needs a value")]

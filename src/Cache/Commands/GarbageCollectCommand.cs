@@ -1,5 +1,4 @@
 using NeonRegistry.Maintenance;
-using NeonRegistry.Storage;
 
 namespace NeonRegistry.Commands;
 
@@ -22,9 +21,9 @@ internal sealed class GarbageCollectCommand(GarbageCollectionOptions options) : 
         });
     }
 
-    public async Task<int> RunAsync(StorageLayout layout, ConsoleReporter reporter, TextWriter output, CancellationToken cancellationToken)
+    public async Task<int> RunAsync(MaintenanceTarget target, ConsoleReporter reporter, TextWriter output, CancellationToken cancellationToken)
     {
-        var summary = await new GarbageCollector(layout, TimeProvider.System).RunAsync(Options, reporter, cancellationToken);
+        var summary = await new GarbageCollector(target.Layout, TimeProvider.System).RunAsync(Options, reporter, cancellationToken);
         reporter.Finish();
         Write(summary, output);
         return summary.Interrupted ? ExitCodes.Interrupted : ExitCodes.Ok;
@@ -44,6 +43,11 @@ internal sealed class GarbageCollectCommand(GarbageCollectionOptions options) : 
             $"{summary.BlobsDeleted} {deleted}, {ByteSize.Format(summary.BytesFreed)} {(summary.DryRun ? "to free" : "freed")}");
         output.WriteLine($"  links:      {summary.LinksDeleted} {deleted}");
         output.WriteLine($"  temp files: {summary.TempFilesDeleted} {deleted}");
+        if (summary.ManifestsWithoutContent > 0)
+        {
+            output.WriteLine($"  {summary.ManifestsWithoutContent} manifest(s) have no content: they cannot be pulled until pushed (or, in a cache, fetched) again");
+        }
+
         if (summary.Warnings > 0)
         {
             output.WriteLine($"  warnings:   {summary.Warnings}, listed above: those repositories kept more than they need");

@@ -1,5 +1,3 @@
-using NeonRegistry.Storage;
-
 namespace NeonRegistry.Commands;
 
 /// <summary>A maintenance subcommand, its command line already parsed.</summary>
@@ -7,5 +5,5 @@ internal interface IMaintenanceCommand
 {
     /// <summary>Runs against the store, reporting as it goes, and writes its summary to <paramref name="output"/>.</summary>
     /// <returns>The process's exit status (<see cref="ExitCodes"/>).</returns>
-    Task<int> RunAsync(StorageLayout layout, ConsoleReporter reporter, TextWriter output, CancellationToken cancellationToken);
+    Task<int> RunAsync(MaintenanceTarget target, ConsoleReporter reporter, TextWriter output, CancellationToken cancellationToken);
 }

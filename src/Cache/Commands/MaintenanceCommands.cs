@@ -56,7 +56,18 @@ internal static class MaintenanceCommands
             return ExitCodes.Failed;
         }
 
+        var target = new MaintenanceTarget(new StorageLayout(storagePath), EnvironmentSettings.ReadIsCache(configuration));
         var reporter = new ConsoleReporter(console, TimeProvider.System);
-        return await command.RunAsync(new StorageLayout(storagePath), reporter, console.Output, cancellationToken);
+        try
+        {
+            return await command.RunAsync(target, reporter, console.Output, cancellationToken);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Each step leaves the store consistent, so a failed one is reported and the command simply stops.
+            reporter.Finish();
+            console.Error.WriteLine($"neon-registry {name}: {e.Message}");
+            return ExitCodes.Failed;
+        }
     }
 }

@@ -18,8 +18,9 @@ internal sealed class PurgeUploadsCommand(TimeSpan olderThan) : IMaintenanceComm
             parsed.ValueOrNull("--older-than") is { } value ? DurationArgument.Parse("--older-than", value) : UploadPurger.DefaultMaximumAge);
     }
 
-    public Task<int> RunAsync(StorageLayout layout, ConsoleReporter reporter, TextWriter output, CancellationToken cancellationToken)
+    public Task<int> RunAsync(MaintenanceTarget target, ConsoleReporter reporter, TextWriter output, CancellationToken cancellationToken)
     {
+        var layout = target.Layout;
         var purger = new UploadPurger(layout, new UploadStore(layout, new BlobStore(layout)), TimeProvider.System);
         var summary = purger.Run(OlderThan, reporter, cancellationToken);
         reporter.Finish();

@@ -17,9 +17,11 @@ internal sealed class VerifyCommand(VerificationOptions options) : IMaintenanceC
         return new VerifyCommand(new VerificationOptions { Repair = parsed.Has("--repair") });
     }
 
-    public async Task<int> RunAsync(StorageLayout layout, ConsoleReporter reporter, TextWriter output, CancellationToken cancellationToken)
+    public async Task<int> RunAsync(MaintenanceTarget target, ConsoleReporter reporter, TextWriter output, CancellationToken cancellationToken)
     {
-        var summary = await new StoreVerifier(layout, TimeProvider.System).RunAsync(Options, reporter, cancellationToken);
+        var layout = target.Layout;
+        var options = Options with { CacheStore = target.IsCacheStore };
+        var summary = await new StoreVerifier(layout, TimeProvider.System).RunAsync(options, reporter, cancellationToken);
         reporter.Finish();
         var seconds = $"{summary.Elapsed.TotalSeconds:0.0} s";
         output.WriteLine(

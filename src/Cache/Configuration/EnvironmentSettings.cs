@@ -100,8 +100,11 @@ internal static class EnvironmentSettings
     /// </summary>
     public static string ReadStoragePath(IConfiguration configuration) =>
         configuration["STORAGE_PATH"] is { Length: > 0 } path ? path
-        : configuration["REMOTE_URL"] is { Length: > 0 } ? UpstreamOptions.DefaultStoragePath
+        : ReadIsCache(configuration) ? UpstreamOptions.DefaultStoragePath
         : RegistryOptions.DefaultStoragePath;
+
+    /// <summary>Whether REMOTE_URL makes this a pull-through cache, without checking the upstream settings.</summary>
+    public static bool ReadIsCache(IConfiguration configuration) => configuration["REMOTE_URL"] is { Length: > 0 };
 
     private static string ReadSecret(string? value) => value switch
     {
