@@ -2,6 +2,11 @@ using NeonRegistry;
 using NeonRegistry.Commands;
 using NeonRegistry.Configuration;
 
+if (MaintenanceCommands.IsCommand(args))
+{
+    return await MaintenanceCommands.RunFromConsoleAsync(args);
+}
+
 try
 {
     if (args is [HealthCheckCommand.Name, .. var rest])

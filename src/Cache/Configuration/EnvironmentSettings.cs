@@ -26,7 +26,7 @@ internal static class EnvironmentSettings
         var isCache = upstream is not null;
         return new RegistryOptions
         {
-            StoragePath = Get("STORAGE_PATH") ?? (isCache ? UpstreamOptions.DefaultStoragePath : RegistryOptions.DefaultStoragePath),
+            StoragePath = ReadStoragePath(configuration),
             Port = ReadPort(Get("PORT"), isCache ? UpstreamOptions.DefaultPort : RegistryOptions.DefaultPort),
             // A cache takes no pushes, so it has no upload state to sign.
             Secret = isCache && Get("SECRET") is null ? null : ReadSecret(Get("SECRET")),
@@ -93,6 +93,18 @@ internal static class EnvironmentSettings
             ? bytes
             : throw new SettingsException($"{name} '{value}' is not a size such as 500MiB or 100GiB");
     }
+
+    /// <summary>
+    /// Only the store's location (whose default depends on the mode): all the maintenance commands need, so they
+    /// run without the login and secret that serving requires.
+    /// </summary>
+    public static string ReadStoragePath(IConfiguration configuration) =>
+        configuration["STORAGE_PATH"] is { Length: > 0 } path ? path
+        : ReadIsCache(configuration) ? UpstreamOptions.DefaultStoragePath
+        : RegistryOptions.DefaultStoragePath;
+
+    /// <summary>Whether REMOTE_URL makes this a pull-through cache, without checking the upstream settings.</summary>
+    public static bool ReadIsCache(IConfiguration configuration) => configuration["REMOTE_URL"] is { Length: > 0 };
 
     private static string ReadSecret(string? value) => value switch
     {

@@ -35,6 +35,7 @@ internal static class RegistryServices
         services.AddSingleton<ManifestStore>();
         services.AddSingleton<RepositoryCatalog>();
         services.AddContentSource(options);
+        services.AddHostedService<UploadPurgeService>();
 
         services.AddSingleton<UploadStateToken>();
         services.AddSingleton<DeletePolicy>();

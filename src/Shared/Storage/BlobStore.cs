@@ -23,9 +23,10 @@ public sealed class BlobStore(StorageLayout layout)
     /// <summary>True when the registry holds the blob at all, in any repository.</summary>
     public bool Exists(Digest digest) => File.Exists(layout.Blob(digest));
 
-    /// <summary>Makes a committed blob visible in a repository. Idempotent.</summary>
+    /// <summary>Makes a committed blob visible in a repository, and renews its age (see <see cref="Touch"/>). Idempotent.</summary>
     public void Link(RepositoryName name, Digest digest)
     {
+        Touch(digest);
         var link = layout.LayerLink(name, digest);
         if (!File.Exists(link))
         {
@@ -55,19 +56,40 @@ public sealed class BlobStore(StorageLayout layout)
     /// </summary>
     public void Commit(string verifiedFile, Digest digest)
     {
-        if (Exists(digest))
+        if (Touch(digest))
         {
             File.Delete(verifiedFile);
             return;
         }
 
         AtomicFile.Publish(verifiedFile, layout.Blob(digest));
+
+        // The rename keeps the upload's time of last write, which may be long past for an upload finished late.
+        Touch(digest);
+    }
+
+    /// <summary>
+    /// Records that the blob is in use now, as its modification time. Garbage collection deletes only blobs unused
+    /// for its whole grace period, so a push that reuses an old blob while GC runs keeps it.
+    /// </summary>
+    /// <returns>False when the blob does not exist.</returns>
+    public bool Touch(Digest digest)
+    {
+        try
+        {
+            File.SetLastWriteTimeUtc(layout.Blob(digest), DateTime.UtcNow);
+            return true;
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return false;
+        }
     }
 
     /// <summary>Stores small, already-verified content (a manifest) under its digest.</summary>
     public async Task PutAsync(Digest digest, ReadOnlyMemory<byte> content, CancellationToken cancellationToken)
     {
-        if (!Exists(digest))
+        if (!Touch(digest))
         {
             await AtomicFile.WriteAsync(layout.Blob(digest), content, cancellationToken);
         }

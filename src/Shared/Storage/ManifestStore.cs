@@ -152,7 +152,11 @@ public sealed class ManifestStore(StorageLayout layout, BlobStore blobs, TagStor
         foreach (var descriptor in document.References())
         {
             var digest = Digest.Parse(descriptor.Digest);
-            var present = document.IsIndex ? Exists(name, digest) : blobs.FindOrNull(name, digest) is not null;
+
+            // Touching what the manifest names renews its age, so a garbage collection running meanwhile (whose
+            // mark may predate this manifest) finds it too recent to delete.
+            blobs.Touch(digest);
+            var present = document.IsIndex ? TouchRevision(name, digest) : blobs.FindOrNull(name, digest) is not null;
             if (!present)
             {
                 var what = document.IsIndex ? "child manifest" : "blob";
@@ -161,6 +165,20 @@ public sealed class ManifestStore(StorageLayout layout, BlobStore blobs, TagStor
                     $"{what} {digest} named by the manifest is not in repository '{name}': push it first",
                     new { digest = digest.ToString() });
             }
+        }
+    }
+
+    /// <returns>False when the repository does not hold the manifest.</returns>
+    private bool TouchRevision(RepositoryName name, Digest digest)
+    {
+        try
+        {
+            File.SetLastWriteTimeUtc(layout.ManifestRevision(name, digest), DateTime.UtcNow);
+            return true;
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return false;
         }
     }
 

@@ -17,10 +17,14 @@ namespace NeonRegistry.Storage;
 ///     _referrers/&lt;alg&gt;/&lt;subject hex&gt;/&lt;alg&gt;/&lt;hex&gt;     the referrer's descriptor (JSON)
 ///   uploads/&lt;id&gt;/data                                 the bytes of an unfinished upload
 ///   .readyz-&lt;id&gt;                                      written and deleted at once by a readiness check
+///   quarantine/&lt;alg&gt;/&lt;hex&gt;                            a blob whose bytes no longer match its digest, moved aside by
+///                                                      "verify --repair" so a push (or a cache fill) stores it again
 /// </code>
 /// Underscore-prefixed directories cannot clash with repository components, which the grammar makes start with
 /// [a-z0-9]. Files are committed by rename from a ".tmp-" sibling (<see cref="AtomicFile"/>), so a listing skips
 /// names that start with '.'. Everything lives on one filesystem, so an upload commits into blobs/ by rename.
+/// A blob's and a revision's modification time is when it was last written or used by a push: garbage collection's
+/// grace period counts from it.
 /// </remarks>
 public sealed class StorageLayout
 {
@@ -37,25 +41,34 @@ public sealed class StorageLayout
 
     public string UploadsRoot => Path.Combine(Root, "uploads");
 
+    public string QuarantineRoot => Path.Combine(Root, "quarantine");
+
     public string Blob(Digest digest) => Confine(BlobsRoot, digest.Algorithm, digest.Hex[..2], digest.Hex);
 
     public string Repository(RepositoryName name) => Confine(RepositoriesRoot, name.Value);
 
     public string LayerLink(RepositoryName name, Digest digest) =>
-        Confine(Repository(name), "_layers", digest.Algorithm, digest.Hex);
+        Confine(LayersDirectory(name), digest.Algorithm, digest.Hex);
+
+    public string LayersDirectory(RepositoryName name) => Confine(Repository(name), "_layers");
 
     public string ManifestsDirectory(RepositoryName name) => Confine(Repository(name), "_manifests");
 
+    public string RevisionsDirectory(RepositoryName name) => Confine(ManifestsDirectory(name), "revisions");
+
     public string ManifestRevision(RepositoryName name, Digest digest) =>
-        Confine(ManifestsDirectory(name), "revisions", digest.Algorithm, digest.Hex);
+        Confine(RevisionsDirectory(name), digest.Algorithm, digest.Hex);
 
     public string TagsDirectory(RepositoryName name) => Confine(ManifestsDirectory(name), "tags");
 
     public string TagLink(RepositoryName name, string tag) =>
         Tag.IsValid(tag) ? Confine(TagsDirectory(name), tag) : throw new ArgumentException($"invalid tag '{tag}'", nameof(tag));
 
+    /// <summary>The directory holding every subject's referrers in the repository.</summary>
+    public string ReferrersRoot(RepositoryName name) => Confine(Repository(name), "_referrers");
+
     public string ReferrersDirectory(RepositoryName name, Digest subject) =>
-        Confine(Repository(name), "_referrers", subject.Algorithm, subject.Hex);
+        Confine(ReferrersRoot(name), subject.Algorithm, subject.Hex);
 
     public string ReferrerLink(RepositoryName name, Digest subject, Digest referrer) =>
         Confine(ReferrersDirectory(name, subject), referrer.Algorithm, referrer.Hex);
@@ -71,6 +84,9 @@ public sealed class StorageLayout
     /// reports it; a fresh id per check, so instances sharing the store never touch each other's file.
     /// </summary>
     public string ReadinessProbe(Guid id) => Confine(Root, $".readyz-{id:N}");
+
+    /// <summary>Where <c>verify --repair</c> moves a corrupt blob; outside blobs/, so nothing serves or collects it.</summary>
+    public string QuarantinedBlob(Digest digest) => Confine(QuarantineRoot, digest.Algorithm, digest.Hex);
 
     public static bool IsUploadId(string value) => value.Length == 32 && value.All(char.IsAsciiHexDigitLower);
 

@@ -1,0 +1,73 @@
+using NeonRegistry.Configuration;
+using NeonRegistry.Storage;
+
+namespace NeonRegistry.Commands;
+
+/// <summary>
+/// The maintenance subcommands of the registry binary, so they run from the same image against the same volume.
+/// They read only STORAGE_PATH from the settings: no login or secret is needed to maintain a store.
+/// </summary>
+internal static class MaintenanceCommands
+{
+    private static readonly Dictionary<string, (string Usage, Func<IReadOnlyList<string>, IMaintenanceCommand> Parse)> Commands = new(StringComparer.Ordinal)
+    {
+        ["garbage-collect"] = (GarbageCollectCommand.Usage, GarbageCollectCommand.Parse),
+        ["purge-uploads"] = (PurgeUploadsCommand.Usage, PurgeUploadsCommand.Parse),
+        ["verify"] = (VerifyCommand.Usage, VerifyCommand.Parse),
+    };
+
+    public static bool IsCommand(string[] args) => args.Length > 0 && Commands.ContainsKey(args[0]);
+
+    /// <summary>Runs a subcommand as the process: settings from the environment, the console, Ctrl-C to stop.</summary>
+    public static async Task<int> RunFromConsoleAsync(string[] args)
+    {
+        var configuration = new ConfigurationBuilder().AddEnvironmentVariables().Build();
+        using var cancellation = new ConsoleCancellation(Console.Error);
+        return await RunAsync(args, configuration, MaintenanceConsole.System(), cancellation.Token);
+    }
+
+    /// <param name="args">The subcommand's name, then its arguments.</param>
+    public static async Task<int> RunAsync(string[] args, IConfiguration configuration, MaintenanceConsole console, CancellationToken cancellationToken)
+    {
+        var name = args[0];
+        var (usage, parse) = Commands[name];
+        var arguments = args[1..];
+        if (arguments is ["--help"] or ["-h"])
+        {
+            console.Output.WriteLine($"usage: neon-registry {usage}");
+            return ExitCodes.Ok;
+        }
+
+        IMaintenanceCommand command;
+        try
+        {
+            command = parse(arguments);
+        }
+        catch (UsageException e)
+        {
+            console.Error.WriteLine($"neon-registry {name}: {e.Message} (usage: neon-registry {usage})");
+            return ExitCodes.Usage;
+        }
+
+        var storagePath = EnvironmentSettings.ReadStoragePath(configuration);
+        if (!Directory.Exists(storagePath))
+        {
+            console.Error.WriteLine($"neon-registry {name}: STORAGE_PATH '{storagePath}' does not exist");
+            return ExitCodes.Failed;
+        }
+
+        var target = new MaintenanceTarget(new StorageLayout(storagePath), EnvironmentSettings.ReadIsCache(configuration));
+        var reporter = new ConsoleReporter(console, TimeProvider.System);
+        try
+        {
+            return await command.RunAsync(target, reporter, console.Output, cancellationToken);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Each step leaves the store consistent, so a failed one is reported and the command simply stops.
+            reporter.Finish();
+            console.Error.WriteLine($"neon-registry {name}: {e.Message}");
+            return ExitCodes.Failed;
+        }
+    }
+}

@@ -1,0 +1,47 @@
+using NeonRegistry.Storage;
+
+namespace NeonRegistry.Maintenance;
+
+/// <summary>
+/// Mark and sweep over the whole store. The mark starts from every kept manifest revision and every tag, in every
+/// repository, and follows configs, layers and index children; the sweep deletes the blobs it did not reach. With
+/// <see cref="GarbageCollectionOptions.DeleteUntagged"/>, revisions no tag reaches are removed first.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Other instances may keep serving, and pushing, while this runs. Nothing written or used within the grace period
+/// before the run started is deleted, and a push renews the modification time of every blob and child manifest it
+/// names (<see cref="BlobStore.Touch"/>). A manifest pushed after the mark read its repository therefore only names
+/// content that is either marked or too recent to delete; each delete re-checks that on disk, after taking the file
+/// out of view (<see cref="GuardedDelete"/>).
+/// </para>
+/// <para>
+/// Cancellation stops the run between two deletes. Each delete removes content before the links to it, so whatever
+/// the moment, no tag, revision or referrer names something a kept manifest needs and that is gone; links left over
+/// are removed by the next run.
+/// </para>
+/// </remarks>
+public sealed class GarbageCollector(StorageLayout layout, TimeProvider clock)
+{
+    /// <returns>What was kept and deleted; <see cref="GarbageCollectionSummary.Interrupted"/> when cancelled.</returns>
+    public async Task<GarbageCollectionSummary> RunAsync(GarbageCollectionOptions options, IMaintenanceReporter reporter, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.Grace, TimeSpan.Zero, nameof(options));
+        var started = clock.GetTimestamp();
+        var tally = new CollectionTally(options, reporter, clock.GetUtcNow() - options.Grace);
+        try
+        {
+            var inventory = await new StoreScanner(layout).ScanAsync(reporter, cancellationToken);
+            var reader = new ManifestReader(layout);
+            var kept = await new ManifestPruner(layout, reader, tally).RunAsync(inventory, cancellationToken);
+            var marked = await new BlobMarker(reader, tally).MarkAsync(inventory, kept, cancellationToken);
+            new BlobSweeper(layout, tally).Sweep(inventory, marked, cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return tally.ToSummary(interrupted: true, clock.GetElapsedTime(started));
+        }
+
+        return tally.ToSummary(interrupted: false, clock.GetElapsedTime(started));
+    }
+}
