@@ -5,7 +5,8 @@ namespace NeonRegistry.Commands;
 
 /// <summary>
 /// The maintenance subcommands of the registry binary, so they run from the same image against the same volume.
-/// They read only STORAGE_PATH from the settings: no login or secret is needed to maintain a store.
+/// Of the settings they read only STORAGE_PATH, and REMOTE_URL to know a cache's store: no login or secret is
+/// needed to maintain a store.
 /// </summary>
 internal static class MaintenanceCommands
 {
@@ -57,6 +58,11 @@ internal static class MaintenanceCommands
         }
 
         var target = new MaintenanceTarget(new StorageLayout(storagePath), EnvironmentSettings.ReadIsCache(configuration));
+        return await RunCommandAsync(name, command, target, console, cancellationToken);
+    }
+
+    private static async Task<int> RunCommandAsync(string name, IMaintenanceCommand command, MaintenanceTarget target, MaintenanceConsole console, CancellationToken cancellationToken)
+    {
         var reporter = new ConsoleReporter(console, TimeProvider.System);
         try
         {
