@@ -62,10 +62,10 @@ public sealed class BlobStore(StorageLayout layout)
             return;
         }
 
+        // The rename keeps the upload's time of last write, which may be long past for an upload finished late:
+        // renewed first, so garbage collection never sees the blob published but old.
+        File.SetLastWriteTimeUtc(verifiedFile, DateTime.UtcNow);
         AtomicFile.Publish(verifiedFile, layout.Blob(digest));
-
-        // The rename keeps the upload's time of last write, which may be long past for an upload finished late.
-        Touch(digest);
     }
 
     /// <summary>

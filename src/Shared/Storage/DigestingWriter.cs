@@ -35,9 +35,16 @@ public static class DigestingWriter
     /// <summary>Re-reads a file from disk to digest it, for uploads whose chunks arrived in several requests.</summary>
     public static async Task<byte[]> HashFileAsync(string path, HashAlgorithmName algorithm, CancellationToken cancellationToken)
     {
-        using var hash = IncrementalHash.CreateHash(algorithm);
         await using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, bufferSize: 0, FileOptions.Asynchronous | FileOptions.SequentialScan);
-        await CopyAsync(file, Stream.Null, hash, cancellationToken);
+        return await HashStreamAsync(file, algorithm, cancellationToken);
+    }
+
+    /// <summary>Digests a whole stream from its start.</summary>
+    public static async Task<byte[]> HashStreamAsync(Stream stream, HashAlgorithmName algorithm, CancellationToken cancellationToken)
+    {
+        using var hash = IncrementalHash.CreateHash(algorithm);
+        stream.Seek(0, SeekOrigin.Begin);
+        await CopyAsync(stream, Stream.Null, hash, cancellationToken);
         return hash.GetHashAndReset();
     }
 }

@@ -46,7 +46,7 @@ public sealed class ManifestStore(StorageLayout layout, BlobStore blobs, TagStor
         }
 
         var manifest = new StoredManifest(found, mediaType, content);
-        cache.Set(ContentKey(name, found), manifest, new MemoryCacheEntryOptions { Size = content.Length, SlidingExpiration = TimeSpan.FromHours(1) });
+        cache.Set(ContentKey(name, found), manifest, new MemoryCacheEntryOptions { Size = content.Length, SlidingExpiration = TimeSpan.FromHours(1), Priority = CacheItemPriority.Low });
         return manifest;
     }
 
@@ -113,12 +113,13 @@ public sealed class ManifestStore(StorageLayout layout, BlobStore blobs, TagStor
             return false;
         }
 
+        var subject = ManifestDocument.Parse(stored.Content, stored.MediaType).Subject;
         foreach (var pointing in await tags.FindPointingAtAsync(name, digest, cancellationToken))
         {
             tags.Delete(name, pointing);
         }
 
-        if (ManifestDocument.Parse(stored.Content, stored.MediaType).Subject is { } subject)
+        if (subject is not null)
         {
             referrers.Remove(name, Digest.Parse(subject.Digest), digest);
         }

@@ -33,7 +33,7 @@ public sealed class UploadStore(StorageLayout layout, BlobStore blobs)
     /// <exception cref="RegistryException">BLOB_UPLOAD_UNKNOWN, RANGE_INVALID (out of order), SIZE_INVALID (short or long body).</exception>
     public async Task<UploadProgress> AppendAsync(string id, long offset, Stream body, long? expectedLength, CancellationToken cancellationToken)
     {
-        await using var data = OpenData(id);
+        await using var data = OpenData(id, FileAccess.Write);
         if (data.Length != offset)
         {
             throw new RegistryException(OciErrorCode.RangeInvalid, $"chunk starts at byte {offset} but the upload holds {data.Length} bytes");
@@ -61,11 +61,12 @@ public sealed class UploadStore(StorageLayout layout, BlobStore blobs)
     /// <exception cref="RegistryException">BLOB_UPLOAD_UNKNOWN, DIGEST_INVALID.</exception>
     public async Task CommitAsync(string id, Digest digest, UploadProgress? progress, CancellationToken cancellationToken)
     {
-        var data = layout.UploadData(id);
-        var length = LengthOrNull(id) ?? throw Unknown(id);
+        // Held from the check to the rename, so no request can add bytes to what was verified.
+        await using var data = OpenData(id, FileAccess.ReadWrite);
+        var length = data.Length;
         var actualHex = progress is { Sha256Hex: { } known } && progress.Length == length && digest.Algorithm == Digest.Sha256
             ? known
-            : Convert.ToHexStringLower(await DigestingWriter.HashFileAsync(data, digest.HashAlgorithm, cancellationToken));
+            : Convert.ToHexStringLower(await DigestingWriter.HashStreamAsync(data, digest.HashAlgorithm, cancellationToken));
         if (actualHex != digest.Hex)
         {
             Cancel(id);
@@ -75,7 +76,7 @@ public sealed class UploadStore(StorageLayout layout, BlobStore blobs)
                 new { expected = digest.ToString(), actual = $"{digest.Algorithm}:{actualHex}" });
         }
 
-        blobs.Commit(data, digest);
+        blobs.Commit(layout.UploadData(id), digest);
         Cancel(id);
     }
 
@@ -91,15 +92,21 @@ public sealed class UploadStore(StorageLayout layout, BlobStore blobs)
         }
     }
 
-    private FileStream OpenData(string id)
+    private FileStream OpenData(string id, FileAccess access)
     {
         try
         {
-            return new FileStream(layout.UploadData(id), FileMode.Open, FileAccess.Write, FileShare.Read, bufferSize: 0, FileOptions.Asynchronous);
+            // Exclusive: two requests on one upload URL at once (a retry racing its original) must not both pass
+            // the offset check and interleave their bytes under a running digest that then looks valid.
+            return new FileStream(layout.UploadData(id), FileMode.Open, access, FileShare.None, bufferSize: 0, FileOptions.Asynchronous);
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
             throw Unknown(id);
+        }
+        catch (IOException)
+        {
+            throw new RegistryException(OciErrorCode.BlobUploadInvalid, $"another request is writing to upload {id}; wait for it, then ask for the upload's status");
         }
     }
 
