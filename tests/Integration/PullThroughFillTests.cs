@@ -95,6 +95,8 @@ public sealed class PullThroughFillTests
     public async Task SizeLimit_EvictsLeastRecentlyUsed_AndEveryPullStillWorks()
     {
         await using var setup = await PullThroughSetup.StartAsync(new Dictionary<string, string?> { ["CACHE_SIZE_LIMIT"] = "350KiB" });
+        var image = await setup.Upstream.Client.PushImageAsync("app", "v1", layerCount: 1);
+        await PullThroughTests.PullAsync(setup.Cache.Client, "app", "v1");
         var blobs = Enumerable.Range(0, 5).Select(_ => TestContent.RandomBytes(100 * 1024)).ToList();
         var digests = new List<string>();
         foreach (var blob in blobs)
@@ -115,6 +117,7 @@ public sealed class PullThroughFillTests
         Assert.True(stored <= 350 * 1024, $"the cache holds {stored} bytes");
         Assert.False(File.Exists(BlobPath(setup.Cache, digests[0])), "the least recently used blob goes first");
         Assert.True(File.Exists(BlobPath(setup.Cache, digests[^1])), "the most recently used blob stays");
+        Assert.True(File.Exists(BlobPath(setup.Cache, image.Digest)), "manifests are never evicted");
         for (var i = 0; i < blobs.Count; i++)
         {
             Assert.Equal(blobs[i], await setup.Cache.Client.GetByteArrayAsync($"/v2/app/blobs/{digests[i]}"));

@@ -130,6 +130,27 @@ public sealed class PullThroughTests
     }
 
     [Fact]
+    public async Task UpstreamSendsGarbage_Uncached503_CachedServedStale()
+    {
+        await using var setup = await PullThroughSetup.StartAsync(new Dictionary<string, string?> { ["TAG_FRESHNESS"] = "1ms" });
+        var image = await setup.Upstream.Client.PushImageAsync("app", "v1");
+        await PullAsync(setup.Cache.Client, "app", "v1");
+        await setup.Upstream.Client.PushImageAsync("app", "v2");
+        setup.Proxy.GarbageManifests = true;
+
+        using var uncached = await setup.Cache.Client.GetAsync("/v2/app/manifests/v2");
+        // v1 moved nowhere, but HEAD cannot tell: make the cache fetch it again and meet the garbage.
+        await setup.Upstream.Client.PushImageAsync("app", "v1");
+        using var cached = await setup.Cache.Client.GetAsync("/v2/app/manifests/v1");
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, uncached.StatusCode);
+        Assert.Equal("UNAVAILABLE", await uncached.ErrorCodeAsync());
+        Assert.Equal(HttpStatusCode.OK, cached.StatusCode);
+        Assert.Equal(image.Manifest, await cached.Content.ReadAsByteArrayAsync());
+        Assert.StartsWith("STALE", cached.Header("X-Cache"));
+    }
+
+    [Fact]
     public async Task UpstreamStalls_BreakerOpens_ThenRequestsFailWithoutWaiting()
     {
         await using var setup = await PullThroughSetup.StartAsync(new Dictionary<string, string?> { ["UPSTREAM_TIMEOUT"] = "2s", ["UPSTREAM_BREAK"] = "1m" });

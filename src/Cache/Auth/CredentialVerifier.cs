@@ -46,7 +46,7 @@ internal sealed class CredentialVerifier
         var valid = BCrypt.Net.BCrypt.Verify(credentials.Password, hash ?? DecoyHash) && hash is not null;
         if (valid)
         {
-            _cache.Set(key, true, new MemoryCacheEntryOptions { AbsoluteExpirationRelativeToNow = RememberFor, Size = 1 });
+            _cache.Set(key, true, new MemoryCacheEntryOptions { AbsoluteExpirationRelativeToNow = RememberFor, Size = 1, Priority = CacheItemPriority.High });
         }
 
         return valid;

@@ -32,6 +32,8 @@ internal sealed class LoginThrottle(IMemoryCache cache, TimeProvider clock)
         {
             entry.AbsoluteExpirationRelativeToNow = Window + Lockout;
             entry.Size = 1;
+            // Kept over cached manifests when memory is short: a dropped count would reset the guessing limit.
+            entry.Priority = CacheItemPriority.NeverRemove;
             return new Failures();
         })!;
 

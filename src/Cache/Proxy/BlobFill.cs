@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Security.Cryptography;
 using NeonRegistry.Oci;
+using NeonRegistry.Storage;
 
 namespace NeonRegistry.Proxy;
 
@@ -63,8 +64,9 @@ internal sealed class BlobFill
         }
         catch (Exception e)
         {
-            File.Delete(_tempPath);
+            // Finished whatever happens to the temp file: a fill that never finishes would hold its digest forever.
             Finish(committed: false, e);
+            AtomicFile.TryDelete(_tempPath);
         }
     }
 
@@ -72,7 +74,7 @@ internal sealed class BlobFill
     /// <exception cref="BlobFillFailedException">The download failed; what was already sent is not the blob.</exception>
     public async Task CopyToAsync(Stream destination, CancellationToken cancellationToken)
     {
-        await using var file = OpenForReading();
+        await using var file = await OpenForReadingAsync(cancellationToken);
         var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
         try
         {
@@ -160,22 +162,22 @@ internal sealed class BlobFill
         }
     }
 
-    private FileStream OpenForReading()
+    private async Task<FileStream> OpenForReadingAsync(CancellationToken cancellationToken)
     {
         try
         {
-            return new FileStream(_tempPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, bufferSize: 0, FileOptions.Asynchronous);
-        }
-        catch (FileNotFoundException) when (_committed)
-        {
-            // Committed between joining the fill and opening it: the same bytes are now at the final path.
-            return new FileStream(_finalPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, bufferSize: 0, FileOptions.Asynchronous);
+            return OpenShared(_tempPath);
         }
         catch (FileNotFoundException e)
         {
-            throw new BlobFillFailedException(Digest, _failure ?? e);
+            // Renamed into place (or discarded) between joining the fill and opening it: the outcome decides.
+            await Completion.WaitAsync(cancellationToken);
+            return _committed ? OpenShared(_finalPath) : throw new BlobFillFailedException(Digest, _failure ?? e);
         }
     }
+
+    private static FileStream OpenShared(string path) =>
+        new(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, bufferSize: 0, FileOptions.Asynchronous);
 
     private void Advance(int read)
     {

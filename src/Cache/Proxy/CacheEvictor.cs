@@ -8,7 +8,9 @@ namespace NeonRegistry.Proxy;
 /// <summary>
 /// Keeps the cache within CACHE_SIZE_LIMIT: when the blobs outgrow it, the least recently used are deleted until
 /// the store is back under 90% of the limit, so eviction does not run again at once. A blob being served or filled
-/// is never evicted; an evicted blob is simply fetched again when next pulled.
+/// is never evicted; an evicted blob is simply fetched again when next pulled. Manifests are never evicted either:
+/// they are small, they are what a cache serves stale while its upstream is down, and they are served from memory,
+/// so their access times say nothing about their use.
 /// </summary>
 internal sealed partial class CacheEvictor(
     UpstreamOptions options,
@@ -55,6 +57,7 @@ internal sealed partial class CacheEvictor(
         }
 
         var target = options.SizeLimitBytes * 9 / 10;
+        var manifests = ManifestDigests();
         var evicted = 0;
         foreach (var file in files.OrderBy(f => f.LastAccessTimeUtc))
         {
@@ -64,7 +67,7 @@ internal sealed partial class CacheEvictor(
             }
 
             var digest = DigestOf(file);
-            if (digest is null || fills.IsFilling(digest.Value) || leases.IsLeased(digest.Value))
+            if (digest is null || manifests.Contains(digest.Value) || fills.IsFilling(digest.Value) || leases.IsLeased(digest.Value))
             {
                 continue;
             }
@@ -79,6 +82,20 @@ internal sealed partial class CacheEvictor(
         metrics.BytesStored.Set(total);
         LogEvicted(logger, evicted, total);
         return evicted;
+    }
+
+    /// <summary>Every digest some repository holds as a manifest revision (_manifests/revisions/&lt;alg&gt;/&lt;hex&gt;).</summary>
+    private HashSet<Digest> ManifestDigests()
+    {
+        var root = new DirectoryInfo(layout.RepositoriesRoot);
+        var separator = Path.DirectorySeparatorChar;
+        var revisions = $"{separator}_manifests{separator}revisions{separator}";
+        return root.Exists
+            ? root.EnumerateFiles("*", SearchOption.AllDirectories)
+                .Where(f => f.FullName.Contains(revisions, StringComparison.Ordinal) && Digest.TryParse($"{f.Directory!.Name}:{f.Name}", out _))
+                .Select(f => Digest.Parse($"{f.Directory!.Name}:{f.Name}"))
+                .ToHashSet()
+            : [];
     }
 
     /// <summary>blobs/&lt;alg&gt;/&lt;xx&gt;/&lt;hex&gt;: the digest is the file's name and its grandparent's.</summary>

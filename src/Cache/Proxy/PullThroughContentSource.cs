@@ -92,9 +92,8 @@ internal sealed partial class PullThroughContentSource(
                 cached = blobs.FindOrNull(name, digest);
             }
 
-            if (cached is not null)
+            if (cached is not null && TryMarkUsed(cached))
             {
-                File.SetLastAccessTimeUtc(cached.Path, clock.GetUtcNow().UtcDateTime);
                 return BlobContent.Committed(cached, CacheStatus.Hit, lease);
             }
 
@@ -118,24 +117,29 @@ internal sealed partial class PullThroughContentSource(
     {
         try
         {
-            using var response = await upstream.SendAsync(HttpMethod.Get, UpstreamNames.Of(name, options), "tags/list", "application/json", cancellationToken);
-            if (!UpstreamResponses.IsFound(response, upstream, name.Value))
-            {
-                return null;
-            }
-
-            using var json = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(cancellationToken), cancellationToken: cancellationToken);
-            var list = json.RootElement.TryGetProperty("tags", out var array) && array.ValueKind == JsonValueKind.Array
-                ? array.EnumerateArray().Select(t => t.GetString()).OfType<string>().ToList()
-                : [];
-            list.Sort(StringComparer.Ordinal);
-            return list;
+            return await AsUpstreamFaultAsync(() => FetchTagsAsync(name, cancellationToken), cancellationToken);
         }
         catch (RegistryException e) when (e.Code is OciErrorCode.Unavailable or OciErrorCode.TooManyRequests && tags.ListOrNull(name) is { } cached)
         {
             LogStale(logger, name.Value, "tags/list", e.Message);
             return cached;
         }
+    }
+
+    private async Task<IReadOnlyList<string>?> FetchTagsAsync(RepositoryName name, CancellationToken cancellationToken)
+    {
+        using var response = await upstream.SendAsync(HttpMethod.Get, UpstreamNames.Of(name, options), "tags/list", "application/json", cancellationToken);
+        if (!UpstreamResponses.IsFound(response, upstream, name.Value))
+        {
+            return null;
+        }
+
+        using var json = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(cancellationToken), cancellationToken: cancellationToken);
+        var list = json.RootElement.TryGetProperty("tags", out var array) && array.ValueKind == JsonValueKind.Array
+            ? array.EnumerateArray().Select(t => t.GetString()).OfType<string>().ToList()
+            : [];
+        list.Sort(StringComparer.Ordinal);
+        return list;
     }
 
     private async Task<ManifestContent?> RevalidateTagAsync(RepositoryName name, string tag, StoredManifest? local)
@@ -159,7 +163,10 @@ internal sealed partial class PullThroughContentSource(
     }
 
     /// <summary>GETs a manifest by tag or digest, verifies it and stores it (moving <paramref name="tag"/> to it).</summary>
-    private async Task<ManifestContent?> FetchManifestAsync(RepositoryName name, string reference, string? tag)
+    private Task<ManifestContent?> FetchManifestAsync(RepositoryName name, string reference, string? tag) =>
+        AsUpstreamFaultAsync(() => FetchManifestCoreAsync(name, reference, tag), CancellationToken.None);
+
+    private async Task<ManifestContent?> FetchManifestCoreAsync(RepositoryName name, string reference, string? tag)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(lifetime.ApplicationStopping);
         timeout.CancelAfter(options.RequestTimeout + options.IdleTimeout);
@@ -169,12 +176,7 @@ internal sealed partial class PullThroughContentSource(
             return null;
         }
 
-        if (response.Content.Headers.ContentLength > ManifestStore.MaxContentLength)
-        {
-            throw upstream.Unavailable($"sent a manifest of {response.Content.Headers.ContentLength} bytes, over the {ManifestStore.MaxContentLength} byte limit");
-        }
-
-        var content = await response.Content.ReadAsByteArrayAsync(timeout.Token);
+        var content = await ReadBoundedAsync(response, timeout.Token);
         var contentType = response.Content.Headers.ContentType?.MediaType;
         var expected = Digest.TryParse(reference, out var asked) ? asked : DigestHeader(response) ?? Digest.Compute(content);
         var stored = await manifests.StoreFetchedAsync(
@@ -202,9 +204,20 @@ internal sealed partial class PullThroughContentSource(
             throw;
         }
 
-        var finalPath = layout.Blob(digest);
-        var fill = new BlobFill(digest, response.Content.Headers.ContentLength, AtomicFile.TempPathFor(finalPath), finalPath);
-        var body = await response.Content.ReadAsStreamAsync(stopping);
+        BlobFill fill;
+        Stream body;
+        try
+        {
+            var finalPath = layout.Blob(digest);
+            fill = new BlobFill(digest, response.Content.Headers.ContentLength, AtomicFile.TempPathFor(finalPath), finalPath);
+            body = await response.Content.ReadAsStreamAsync(stopping);
+        }
+        catch
+        {
+            response.Dispose();
+            throw;
+        }
+
         var started = clock.GetTimestamp();
         // Not awaited by any request: the fill outlives the client that started it, bounded by the idle timeout.
         _ = Task.Run(async () =>
@@ -217,6 +230,54 @@ internal sealed partial class PullThroughContentSource(
             LogFill(name.Value, digest, fill, clock.GetElapsedTime(started));
         });
         return fill;
+    }
+
+    /// <summary>Reads a manifest body, refusing one over the limit whether or not the upstream announced its length.</summary>
+    private async Task<byte[]> ReadBoundedAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        const int limit = ManifestStore.MaxContentLength;
+        if (response.Content.Headers.ContentLength > limit)
+        {
+            throw upstream.Unavailable($"sent a manifest of {response.Content.Headers.ContentLength} bytes, over the {limit} byte limit");
+        }
+
+        await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
+        using var buffer = new MemoryStream();
+        var chunk = new byte[64 * 1024];
+        int read;
+        while ((read = await body.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            if (buffer.Length + read > limit)
+            {
+                throw upstream.Unavailable($"sent a manifest over the {limit} byte limit");
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        return buffer.ToArray();
+    }
+
+    /// <summary>
+    /// What goes wrong while talking to the upstream is the upstream's fault, never the client's: a broken connection,
+    /// a stalled or non-JSON body, or content that fails verification all become UNAVAILABLE (so cached content
+    /// is served instead, where there is some), never a 400 or a 500.
+    /// </summary>
+    private async Task<T> AsUpstreamFaultAsync<T>(Func<Task<T>> call, CancellationToken callerToken)
+    {
+        try
+        {
+            return await call();
+        }
+        catch (RegistryException e) when (e.Code is OciErrorCode.ManifestInvalid or OciErrorCode.DigestInvalid)
+        {
+            throw upstream.Unavailable($"sent content that failed verification ({e.Message})");
+        }
+        catch (Exception e) when (e is HttpRequestException or IOException or JsonException
+            || (e is OperationCanceledException && !callerToken.IsCancellationRequested))
+        {
+            throw upstream.Unavailable($"broke off or sent a body that could not be read ({e.Message})");
+        }
     }
 
     private void Commit(RepositoryName name, Digest digest, string verifiedFile)
@@ -235,6 +296,20 @@ internal sealed partial class PullThroughContentSource(
         else
         {
             LogFillFailed(logger, name, digest.ToString(), fill.Failure?.Message);
+        }
+    }
+
+    /// <summary>Records the use for LRU eviction; false when the blob was evicted a moment ago (then it is fetched again).</summary>
+    private bool TryMarkUsed(BlobInfo blob)
+    {
+        try
+        {
+            File.SetLastAccessTimeUtc(blob.Path, clock.GetUtcNow().UtcDateTime);
+            return true;
+        }
+        catch (FileNotFoundException)
+        {
+            return false;
         }
     }
 

@@ -35,7 +35,17 @@ internal sealed class UpstreamAuthenticator(UpstreamOptions options, IMemoryCach
             return response;
         }
 
-        var authorization = await AnswerAsync(http, challenge, scope, cancellationToken);
+        AuthenticationHeaderValue? authorization;
+        try
+        {
+            authorization = await AnswerAsync(http, challenge, scope, cancellationToken);
+        }
+        catch
+        {
+            response.Dispose();
+            throw;
+        }
+
         if (authorization is null)
         {
             return response;
@@ -106,7 +116,7 @@ internal sealed class UpstreamAuthenticator(UpstreamOptions options, IMemoryCach
         if (challenge.Scope is not null)
         {
             // Renewed a little early, so a token never expires between being chosen and being checked.
-            cache.Set(TokenKey(challenge.Scope), value, new MemoryCacheEntryOptions { AbsoluteExpirationRelativeToNow = lifetime * 0.9, Size = 1 });
+            cache.Set(TokenKey(challenge.Scope), value, new MemoryCacheEntryOptions { AbsoluteExpirationRelativeToNow = lifetime * 0.9, Size = 1, Priority = CacheItemPriority.High });
         }
 
         logger.LogDebug("Fetched an upstream token for {Scope}, valid {Lifetime}", challenge.Scope, lifetime);

@@ -47,6 +47,9 @@ public sealed class UpstreamProxy : IAsyncDisposable
     /// <summary>Blob bodies keep their length but have one byte flipped.</summary>
     public bool CorruptBlobs { get; set; }
 
+    /// <summary>Manifest GETs are answered 200 with an HTML page, as a misconfigured proxy in front of a registry does.</summary>
+    public bool GarbageManifests { get; set; }
+
     public static async Task<UpstreamProxy> StartAsync(Uri upstream)
     {
         var builder = WebApplication.CreateSlimBuilder();
@@ -85,6 +88,13 @@ public sealed class UpstreamProxy : IAsyncDisposable
         {
             await Task.Delay(stall, http.RequestAborted);
             http.Response.StatusCode = 503;
+            return;
+        }
+
+        if (GarbageManifests && HttpMethods.IsGet(http.Request.Method) && http.Request.Path.Value!.Contains("/manifests/"))
+        {
+            http.Response.ContentType = "text/html";
+            await http.Response.WriteAsync("<html><body>502 Bad Gateway</body></html>");
             return;
         }
 
