@@ -88,10 +88,15 @@ public sealed class AuthTests
     [Fact]
     public async Task FailedLogins_BurstFromOneAddress_Gets429WithRetryAfter_OtherAddressUnaffected()
     {
-        await using var server = await RegistryServer.StartAsync();
+        var directory = TempDirectory.Create("htpasswd");
+        var file = Path.Combine(directory, "htpasswd");
+        await File.WriteAllTextAsync(file, $"colleague:{BCrypt.Net.BCrypt.HashPassword("colleague-pw", 4)}\n");
+        await using var server = await RegistryServer.StartAsync(new Dictionary<string, string?> { ["HTPASSWD_FILE"] = file });
         using var attacker = server.CreateClient(RegistryServer.Username, "guess", FromAddress(IPAddress.Parse("127.0.0.2")));
         using var sameAddressRightLogin = server.CreateClient(RegistryServer.Username, RegistryServer.Password, FromAddress(IPAddress.Parse("127.0.0.2")));
         using var neighbour = server.CreateClient(RegistryServer.Username, RegistryServer.Password, FromAddress(IPAddress.Parse("127.0.0.3")));
+        using var colleague = server.CreateClient("colleague", "colleague-pw", FromAddress(IPAddress.Parse("127.0.0.2")));
+        using var before = await colleague.GetAsync("/v2/");
 
         var statuses = new List<HttpStatusCode>();
         for (var i = 0; i < 12; i++)
@@ -102,6 +107,7 @@ public sealed class AuthTests
 
         using var blocked = await sameAddressRightLogin.GetAsync("/v2/");
         using var other = await neighbour.GetAsync("/v2/");
+        using var colleagueAfter = await colleague.GetAsync("/v2/");
 
         Assert.All(statuses.Take(10), s => Assert.Equal(HttpStatusCode.Unauthorized, s));
         Assert.Equal(HttpStatusCode.TooManyRequests, statuses[^1]);
@@ -109,6 +115,9 @@ public sealed class AuthTests
         Assert.Equal("TOOMANYREQUESTS", await blocked.ErrorCodeAsync());
         Assert.InRange(blocked.Headers.RetryAfter!.Delta!.Value.TotalSeconds, 1, 60);
         Assert.Equal(HttpStatusCode.OK, other.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, before.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, colleagueAfter.StatusCode);
+        TempDirectory.Delete(directory);
     }
 
     [Fact]

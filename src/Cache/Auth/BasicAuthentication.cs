@@ -22,6 +22,15 @@ internal sealed class BasicAuthentication(CredentialVerifier verifier, LoginThro
         }
 
         var address = http.Connection.RemoteIpAddress;
+        var credentials = BasicCredentials.FromRequest(http.Request);
+
+        // A login verified before the burst keeps working: behind a proxy, every client shares the proxy's address.
+        if (credentials is not null && verifier.IsRemembered(credentials))
+        {
+            await next(http);
+            return;
+        }
+
         if (throttle.RetryAfter(address) is { } wait)
         {
             await OciResults.Error(OciErrorCode.TooManyRequests, "too many failed logins from this address; try again after the Retry-After delay", retryAfter: wait)
@@ -29,7 +38,6 @@ internal sealed class BasicAuthentication(CredentialVerifier verifier, LoginThro
             return;
         }
 
-        var credentials = BasicCredentials.FromRequest(http.Request);
         if (credentials is not null && verifier.IsValid(credentials))
         {
             await next(http);

@@ -33,6 +33,13 @@ internal sealed class CredentialVerifier
         _cache = cache;
     }
 
+    /// <summary>True when this exact login was verified a short while ago; costs no bcrypt.</summary>
+    public bool IsRemembered(BasicCredentials credentials)
+    {
+        _htpasswd?.Refresh();
+        return _cache.TryGetValue(CacheKey(credentials), out _);
+    }
+
     public bool IsValid(BasicCredentials credentials)
     {
         _htpasswd?.Refresh();
