@@ -7,9 +7,10 @@
 # request, and a pull-through cache in front of that primary (ours with REMOTE_URL, distribution with its proxy
 # section) that asks the same login of its clients. Upstream requests are counted from the primary's request log.
 #
-# Usage: bench/run.sh [--quick] [--registry-dir DIR]
+# Usage: bench/run.sh [--quick] [--registry-dir DIR] [--logs DIR]
 #   --quick             small layers (1, 4, 16 MiB), one repetition, short load runs: a smoke run of a minute or two
 #   --registry-dir DIR  use a registry already published there (docker/publish.sh DIR) instead of publishing one
+#   --logs DIR          keep every process's log (request lines included) in DIR
 # Exit status: 0 when every figure was measured; 1 when a registry failed a pull or a figure is missing; 2 for
 # bad arguments.
 set -euo pipefail
@@ -19,10 +20,12 @@ root=$(cd "$here/.." && pwd)
 
 quick=false
 registry_dir=""
+keep_logs=""
 while [ $# -gt 0 ]; do
   case $1 in
     --quick) quick=true ;;
     --registry-dir) registry_dir=${2:?--registry-dir needs a directory}; shift ;;
+    --logs) keep_logs=${2:?--logs needs a directory}; shift ;;
     -h | --help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) echo "unknown argument: $1 (try --help)" >&2; exit 2 ;;
   esac
@@ -101,6 +104,9 @@ cleanup() {
     done
     kill -9 "$p" 2>/dev/null || true
   done
+  if [ -n "$keep_logs" ]; then
+    if mkdir -p "$keep_logs"; then cp "$work"/logs/*.log "$keep_logs"/ 2>/dev/null || true; fi
+  fi
   if [ "$status" -ne 0 ]; then
     for p in "$work"/logs/*.log; do
       [ -s "$p" ] || continue
@@ -208,6 +214,7 @@ start_registry() {
   for _ in $(seq 20); do
     curl -s -o /dev/null --max-time 5 -u "$login" "http://127.0.0.1:${port[$role]}/v2/" || true
   done
+  STARTED_RSS_KB=$(awk '/^VmRSS:/ { print $2 }' "/proc/${pid[$role]}/status")
 }
 
 # Adds ROLE's peak RSS (VmHWM) and CPU time (utime + stime) so far to its totals; a restarted role keeps the
@@ -224,6 +231,8 @@ account() {
 cpu_now() {
   TICKS=$(sed 's/^.*) //' "/proc/${pid[$1]}/stat" | awk '{ print $12 + $13 }')
 }
+
+ticks_to_seconds() { awk -v t="$1" -v hz="$clk_tck" 'BEGIN { printf "%.2f", t / hz }'; }
 
 stop_registry() {
   local role=$1 p=${pid[$1]}
@@ -372,9 +381,11 @@ warm() {
     wrk -t2 -c"$connections" -d1s --timeout 10s -s "$here/manifest.lua" "$1" >/dev/null 2>&1 || true
 }
 
-# download URL N: N parallel GETs of the big layer; sets MIBS to the aggregate MiB/s.
+# download URL N [ROLE]: N parallel GETs of the big layer; sets MIBS to the aggregate MiB/s and, with ROLE, CPU_PER_GIB
+# to the CPU seconds ROLE spent per GiB sent.
 download() {
-  local url=$1 n=$2 i start secs code size ps=()
+  local url=$1 n=$2 role=${3:-} i start secs code size ps=() before=0
+  [ -n "$role" ] && cpu_now "$role" && before=$TICKS
   start=$(now)
   for ((i = 0; i < n; i++)); do
     curl -sS --max-time 300 -u "$login" -o /dev/null -w '%{http_code} %{size_download}\n' "$url" >"$work/curl.$i" 2>&1 &
@@ -386,6 +397,10 @@ download() {
   done
   secs=$(since "$start")
   children=()
+  if [ -n "$role" ]; then
+    cpu_now "$role"
+    CPU_PER_GIB=$(awk -v t=$((TICKS - before)) -v hz="$clk_tck" -v n="$n" -v b="$big_bytes" 'BEGIN { printf "%.3f", t / hz / (n * b / 1073741824) }')
+  fi
   for ((i = 0; i < n; i++)); do
     read -r code size <"$work/curl.$i" || true
     if [ "${code:-}" != 200 ] || [ "${size:-}" != "$big_bytes" ]; then
@@ -437,7 +452,9 @@ chmod 755 "$work/www"
 
 log "starting both primaries and nginx"
 start_registry ours-primary
+record rss.started ours "$(awk -v k="$STARTED_RSS_KB" 'BEGIN { printf "%.1f", k / 1024 }')"
 start_registry ref-primary
+record rss.started ref "$(awk -v k="$STARTED_RSS_KB" 'BEGIN { printf "%.1f", k / 1024 }')"
 start_nginx
 side_of() { case $1 in ours) SIDE_PRIMARY=ours-primary SIDE_CACHE=ours-cache ;; ref) SIDE_PRIMARY=ref-primary SIDE_CACHE=ref-cache ;; esac; }
 
@@ -446,8 +463,12 @@ for ((r = 1; r <= reps; r++)); do
   for image in large small; do
     for side in ours ref; do
       side_of "$side"
+      cpu_now "$SIDE_PRIMARY"
+      before=$TICKS
       if copy_timed "dir:$work/images/$image-$r" "docker://127.0.0.1:${port[$SIDE_PRIMARY]}/bench/$image-$r:v1"; then
         record "push.$image" "$side" "$SECS"
+        cpu_now "$SIDE_PRIMARY"
+        record "push.$image.cpu" "$side" "$(ticks_to_seconds $((TICKS - before)))"
       fi
     done
   done
@@ -456,8 +477,12 @@ for ((r = 1; r <= reps; r++)); do
   for image in large small; do
     for side in ours ref; do
       side_of "$side"
+      cpu_now "$SIDE_PRIMARY"
+      before=$TICKS
       if pull_timed "127.0.0.1:${port[$SIDE_PRIMARY]}" "bench/$image-1" "$work/images/$image-1/manifest.json"; then
         record "pull.$image" "$side" "$SECS"
+        cpu_now "$SIDE_PRIMARY"
+        record "pull.$image.cpu" "$side" "$(ticks_to_seconds $((TICKS - before)))"
       fi
     done
   done
@@ -506,8 +531,9 @@ for ((r = 1; r <= reps; r++)); do
   for n in 1 8; do
     for side in ours ref; do
       side_of "$side"
-      if download "http://127.0.0.1:${port[$SIDE_PRIMARY]}/v2/bench/large-1/blobs/$big_layer" "$n"; then
+      if download "http://127.0.0.1:${port[$SIDE_PRIMARY]}/v2/bench/large-1/blobs/$big_layer" "$n" "$SIDE_PRIMARY"; then
         record "b.primary.$n" "$side" "$MIBS"
+        record "b.primary.$n.cpu" "$side" "$CPU_PER_GIB"
       fi
     done
     if download "http://127.0.0.1:${port[nginx]}/blob.bin" "$n"; then
@@ -551,8 +577,9 @@ for ((r = 1; r <= reps; r++)); do
     for side in ours ref; do
       side_of "$side"
       mark "$SIDE_PRIMARY"
-      if download "http://127.0.0.1:${port[$SIDE_CACHE]}/v2/bench/large-1/blobs/$big_layer" "$n"; then
+      if download "http://127.0.0.1:${port[$SIDE_CACHE]}/v2/bench/large-1/blobs/$big_layer" "$n" "$SIDE_CACHE"; then
         record "b.cache.$n" "$side" "$MIBS"
+        record "b.cache.$n.cpu" "$side" "$CPU_PER_GIB"
         upstream_since "$SIDE_PRIMARY" "$MARK"
         record "b.cache.upstream" "$side" "$ALL"
       fi
@@ -599,8 +626,8 @@ for side in ours ref; do
   side_of "$side"
   record rss.primary "$side" "$(awk -v k="${peak_kb[$SIDE_PRIMARY]}" 'BEGIN { printf "%.1f", k / 1024 }')"
   record rss.cache "$side" "$(awk -v k="${peak_kb[$SIDE_CACHE]}" 'BEGIN { printf "%.1f", k / 1024 }')"
-  record cpu.primary "$side" "$(awk -v t="${cpu_ticks[$SIDE_PRIMARY]}" -v hz="$clk_tck" 'BEGIN { printf "%.2f", t / hz }')"
-  record cpu.cache "$side" "$(awk -v t="${cpu_ticks[$SIDE_CACHE]}" -v hz="$clk_tck" 'BEGIN { printf "%.2f", t / hz }')"
+  record cpu.primary "$side" "$(ticks_to_seconds "${cpu_ticks[$SIDE_PRIMARY]}")"
+  record cpu.cache "$side" "$(ticks_to_seconds "${cpu_ticks[$SIDE_CACHE]}")"
 done
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -608,8 +635,10 @@ done
 
 rows=(
   "push.large|push, large image (s)|lower|%.2f|"
+  "push.large.cpu|  registry CPU (s)|lower|%.2f|"
   "push.small|push, small image (s)|lower|%.2f|"
   "pull.large|pull, large image (s)|lower|%.2f|"
+  "pull.large.cpu|  registry CPU (s)|lower|%.2f|"
   "pull.small|pull, small image (s)|lower|%.2f|"
   "m.primary.tag.rps|manifest by tag, primary (req/s)|higher|%.0f|m.nginx.rps"
   "m.primary.tag.p50|  p50 (ms)|lower|%.2f|m.nginx.p50"
@@ -620,7 +649,9 @@ rows=(
   "m.primary.digest.p99|  p99 (ms)|lower|%.2f|m.nginx.p99"
   "m.primary.digest.cpu|  CPU per request (us)|lower|%.0f|"
   "b.primary.1|blob GET, primary, 1 download (MiB/s)|higher|%.0f|b.nginx.1"
+  "b.primary.1.cpu|  registry CPU per GiB sent (s)|lower|%.2f|"
   "b.primary.8|blob GET, primary, 8 downloads (MiB/s)|higher|%.0f|b.nginx.8"
+  "b.primary.8.cpu|  registry CPU per GiB sent (s)|lower|%.2f|"
   "pull.cold|cold pull through cache (s)|lower|%.2f|"
   "pull.cold.upstream|  upstream requests|lower|%.0f|"
   "pull.warm|warm pull through cache (s)|lower|%.2f|"
@@ -636,11 +667,14 @@ rows=(
   "m.cache.digest.cpu|  CPU per request (us)|lower|%.0f|"
   "m.cache.digest.upstream|  upstream requests per run|lower|%.0f|"
   "b.cache.1|blob GET, warm cache, 1 download (MiB/s)|higher|%.0f|b.nginx.1"
+  "b.cache.1.cpu|  registry CPU per GiB sent (s)|lower|%.2f|"
   "b.cache.8|blob GET, warm cache, 8 downloads (MiB/s)|higher|%.0f|b.nginx.8"
+  "b.cache.8.cpu|  registry CPU per GiB sent (s)|lower|%.2f|"
   "b.cache.upstream|  upstream requests per run|lower|%.0f|"
   "c20.time|$concurrent_pulls concurrent cold pulls, total (s)|lower|%.2f|"
   "c20.blob_gets|  upstream blob GETs (ideal: 4)|lower|%.0f|"
   "c20.upstream|  upstream requests, all|lower|%.0f|"
+  "rss.started|RSS after start, primary (MiB)|lower|%.1f|"
   "rss.primary|peak RSS, primary (MiB)|lower|%.1f|"
   "rss.cache|peak RSS, cache (MiB)|lower|%.1f|"
   "cpu.primary|CPU time, primary, whole run (s)|lower|%.2f|"
