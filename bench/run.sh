@@ -10,7 +10,7 @@
 # Usage: bench/run.sh [--quick] [--registry-dir DIR] [--logs DIR]
 #   --quick             small layers (1, 4, 16 MiB), one repetition, short load runs: a smoke run of a minute or two
 #   --registry-dir DIR  use a registry already published there (docker/publish.sh DIR) instead of publishing one
-#   --logs DIR          keep every process's log (request lines included) in DIR
+#   --logs DIR          keep every process's log (request lines included) and every run's values in DIR
 # Exit status: 0 when every figure was measured; 1 when a registry failed a pull or a figure is missing; 2 for
 # bad arguments.
 set -euo pipefail
@@ -105,7 +105,7 @@ cleanup() {
     kill -9 "$p" 2>/dev/null || true
   done
   if [ -n "$keep_logs" ]; then
-    if mkdir -p "$keep_logs"; then cp "$work"/logs/*.log "$keep_logs"/ 2>/dev/null || true; fi
+    if mkdir -p "$keep_logs"; then cp "$work"/logs/*.log "$work"/values.txt "$keep_logs"/ 2>/dev/null || true; fi
   fi
   if [ "$status" -ne 0 ]; then
     for p in "$work"/logs/*.log; do
@@ -301,7 +301,7 @@ END
 # Test images, in skopeo's dir: layout. Layers are random bytes with the uncompressed layer media type (so the
 # configs' diff_ids are the layers' digests); skopeo copies them byte for byte with --preserve-digests.
 
-# make_image DIR SIZE_IN_BYTES... ; sets DIGEST to the manifest's digest.
+# make_image DIR SIZE_IN_BYTES... ; sets DIGEST to the manifest's digest and LAST_LAYER to the last layer's.
 make_image() {
   local dir=$1 size d layers="" diff_ids="" config config_digest
   shift
@@ -313,6 +313,7 @@ make_image() {
     mv "$dir/layer.tmp" "$dir/$d"
     layers+="${layers:+,}{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar\",\"digest\":\"sha256:$d\",\"size\":$size}"
     diff_ids+="${diff_ids:+,}\"sha256:$d\""
+    LAST_LAYER=sha256:$d
   done
   config="{\"architecture\":\"amd64\",\"os\":\"linux\",\"config\":{},\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[$diff_ids]}}"
   printf '%s' "$config" >"$dir/config.tmp"
@@ -326,7 +327,10 @@ make_image() {
 # Results: VALUES["figure|side"] holds one value per repetition; the table shows medians.
 
 declare -A VALUES=()
-record() { VALUES["$1|$2"]+="$3 "; }
+record() {
+  VALUES["$1|$2"]+="$3 "
+  printf '%s %s %s\n' "$1" "$2" "$3" >>"$work/values.txt"
+}
 
 # copy_timed SRC DEST: one skopeo copy; sets SECS. Returns 1 (after fail) when skopeo fails.
 copy_timed() {
@@ -436,16 +440,19 @@ upstream_since() {
 # ---------------------------------------------------------------------------------------------------------------
 # The run
 
+load_at_start=$(cut -d' ' -f1-3 /proc/loadavg)
 log "generating test images: ${mib[*]} MiB layers x $reps, and a small three-layer image x $reps"
 manifest_digests=""
 for ((r = 1; r <= reps; r++)); do
   make_image "$work/images/large-$r" $((mib[0] << 20)) $((mib[1] << 20)) $((mib[2] << 20))
   manifest_digests+="$DIGEST "
-  [ "$r" = 1 ] && large_digest=$DIGEST
+  if [ "$r" = 1 ]; then
+    large_digest=$DIGEST
+    big_layer=$LAST_LAYER
+  fi
   make_image "$work/images/small-$r" "${small_bytes[@]}"
   manifest_digests+="$DIGEST "
 done
-big_layer=$(jq -r '.layers[2].digest' "$work/images/large-1/manifest.json")
 cp "$work/images/large-1/manifest.json" "$work/www/manifest.json"
 cp "$work/images/large-1/${big_layer#sha256:}" "$work/www/blob.bin"
 chmod 755 "$work/www"
@@ -720,7 +727,8 @@ cpu_model=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
 echo
 echo "neon-registry $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown) vs $(docker-registry --version 2>/dev/null | awk '{ print $2, $3 }')," \
   "$(date -u +%Y-%m-%d), $(nproc) cores ($cpu_model), $(awk '/^MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo);" \
-  "layers ${mib[*]} MiB; medians of $reps run(s); manifest load ${load_seconds}s at $connections connections; whole run $SECONDS s"
+  "layers ${mib[*]} MiB; medians of $reps run(s); manifest load ${load_seconds}s at $connections connections; whole run $SECONDS s;" \
+  "load average $load_at_start at the start, $(cut -d' ' -f1-3 /proc/loadavg) at the end"
 echo "ratio: how many times better ours is than the reference (above 1.00x ours wins); ours/nginx: share of the static-file ceiling"
 echo
 table
