@@ -30,6 +30,11 @@ internal sealed class BlobEndpoints(IContentSource content, BlobStore blobs, Cac
 
         http.Response.Headers[RegistryHeaders.ContentDigest] = digest.ToString();
         cacheHeaders.Write(http, blob.Status);
+        if (blob.File is not null)
+        {
+            BlobFileSender.UseFor(http);
+        }
+
         return blob.File is { } file
             ? TypedResults.PhysicalFile(file.Path, OctetStream, entityTag: new EntityTagHeaderValue($"\"{digest}\""), enableRangeProcessing: true)
             : new FollowFillResult(blob.Fill!);
