@@ -153,7 +153,7 @@ public sealed class CrashTests : IDisposable
         await File.WriteAllBytesAsync(layout.UploadData(uploadId), truncated[..1000]);
         // A genuine state vouching for all of the content, as a client would hold if the store lost the tail later.
         var tokens = new UploadStateToken(new RegistryOptions { StoragePath = _store, Port = 0, Secret = RegistryServer.TestSecret, Username = null, Password = null, InstanceName = "test" });
-        var claim = tokens.Sign(new UploadState("planted/app", uploadId, truncated.Length, truncatedDigest["sha256:".Length..], DateTimeOffset.UtcNow));
+        var claim = tokens.Sign(new UploadState("planted/app", uploadId, truncated.Length, truncatedDigest["sha256:".Length..]));
 
         await using var second = await RegistryProcess.StartAsync(_store);
         var client = second.Client;

@@ -9,7 +9,7 @@ namespace NeonRegistry.Api;
 /// Mounting a blob from another repository. Bytes stream to the shared store; the upload's state travels in
 /// the signed Location URL, so each request may land on a different instance.
 /// </summary>
-internal sealed class UploadEndpoints(UploadStore uploads, BlobStore blobs, UploadStateToken tokens, TimeProvider clock)
+internal sealed class UploadEndpoints(UploadStore uploads, BlobStore blobs, UploadStateToken tokens)
 {
     public async Task<IResult> StartAsync(HttpContext http, V2Route route, CancellationToken cancellationToken)
     {
@@ -21,7 +21,7 @@ internal sealed class UploadEndpoints(UploadStore uploads, BlobStore blobs, Uplo
         }
 
         var id = uploads.Start();
-        var state = new UploadState(name.Value, id, 0, null, clock.GetUtcNow());
+        var state = new UploadState(name.Value, id, 0, null);
         if (query.ContainsKey("digest"))
         {
             var digest = Digest.Parse(query["digest"]);

@@ -11,8 +11,7 @@ internal sealed record UploadState(
     [property: JsonPropertyName("n")] string Repository,
     [property: JsonPropertyName("id")] string UploadId,
     [property: JsonPropertyName("o")] long Offset,
-    [property: JsonPropertyName("h")] string? Sha256Hex,
-    [property: JsonPropertyName("t")] DateTimeOffset StartedAt)
+    [property: JsonPropertyName("h")] string? Sha256Hex)
 {
     [JsonIgnore]
     public UploadProgress Progress => new(Offset, Sha256Hex);

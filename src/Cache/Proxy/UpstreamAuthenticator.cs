@@ -76,11 +76,10 @@ internal sealed class UpstreamAuthenticator(UpstreamOptions options, IMemoryCach
         }
 
         _wantsBasic = false;
-        var token = await FetchTokenAsync(http, bearer, cancellationToken);
-        return new AuthenticationHeaderValue("Bearer", token.Value);
+        return new AuthenticationHeaderValue("Bearer", await FetchTokenAsync(http, bearer, cancellationToken));
     }
 
-    private async Task<(string Value, TimeSpan Lifetime)> FetchTokenAsync(HttpClient http, BearerChallenge challenge, CancellationToken cancellationToken)
+    private async Task<string> FetchTokenAsync(HttpClient http, BearerChallenge challenge, CancellationToken cancellationToken)
     {
         var sendCredentials = options.User is not null;
         if (sendCredentials && !IsTrustedRealm(challenge.Realm))
@@ -120,7 +119,7 @@ internal sealed class UpstreamAuthenticator(UpstreamOptions options, IMemoryCach
         }
 
         logger.LogDebug("Fetched an upstream token for {Scope}, valid {Lifetime}", challenge.Scope, lifetime);
-        return (value, lifetime);
+        return value;
     }
 
     /// <summary>The upstream's own host or a sibling on its registrable domain (registry-1.docker.io and auth.docker.io).</summary>
