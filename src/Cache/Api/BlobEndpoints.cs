@@ -48,5 +48,5 @@ internal sealed class BlobEndpoints(IContentSource content, BlobStore blobs, Cac
     }
 
     private static IResult Unknown(V2Route route, Digest digest) =>
-        OciResults.Error(OciErrorCode.BlobUnknown, $"blob {digest} is not in repository '{route.Repository}'", new { digest = digest.ToString() });
+        OciResults.Error(OciErrorCode.BlobUnknown, $"blob {digest} is not in repository '{route.Repository}'", new Dictionary<string, string> { ["digest"] = digest.ToString() });
 }

@@ -52,7 +52,7 @@ internal sealed class ManifestEndpoints(ManifestStore manifests, IContentSource 
         OciResults.Error(
             OciErrorCode.ManifestUnknown,
             $"manifest '{reference}' is not in repository '{route.Repository}'",
-            new { name = route.Repository.Value, reference = reference.ToString() });
+            new Dictionary<string, string> { ["name"] = route.Repository.Value, ["reference"] = reference.ToString() });
 
     /// <summary>Manifests are the only bodies held in memory, so they are bounded before and while reading.</summary>
     private static async Task<byte[]> ReadBoundedBodyAsync(HttpRequest request, CancellationToken cancellationToken)

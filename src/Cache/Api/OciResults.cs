@@ -11,7 +11,7 @@ namespace NeonRegistry.Api;
 internal static class OciResults
 {
     // Messages are read by people in terminals; the envelope is never embedded in HTML.
-    private static readonly JsonSerializerOptions JsonOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    private static readonly RegistryJsonContext Json = new(new JsonSerializerOptions(RegistryJsonContext.Default.Options) { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
 
     private static readonly Dictionary<OciErrorCode, (string Code, int Status)> Table = new()
     {
@@ -42,12 +42,12 @@ internal static class OciResults
 
     public static string NameOf(OciErrorCode code) => Table[code].Code;
 
-    public static IResult Error(OciErrorCode code, string message, object? detail = null, TimeSpan? retryAfter = null) =>
+    public static IResult Error(OciErrorCode code, string message, IReadOnlyDictionary<string, string>? detail = null, TimeSpan? retryAfter = null) =>
         new ErrorResult(code, message, detail, retryAfter);
 
     public static IResult Error(RegistryException exception) => Error(exception.Code, exception.Message, exception.Detail, exception.RetryAfter);
 
-    private sealed class ErrorResult(OciErrorCode code, string message, object? detail, TimeSpan? retryAfter) : IResult
+    private sealed class ErrorResult(OciErrorCode code, string message, IReadOnlyDictionary<string, string>? detail, TimeSpan? retryAfter) : IResult
     {
         public Task ExecuteAsync(HttpContext httpContext)
         {
@@ -58,7 +58,7 @@ internal static class OciResults
                 httpContext.Response.Headers.RetryAfter = Math.Max(1, Math.Ceiling(wait.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
             }
 
-            var body = JsonSerializer.SerializeToUtf8Bytes(new { errors = new[] { new { code = name, message, detail } } }, JsonOptions);
+            var body = JsonSerializer.SerializeToUtf8Bytes(new ErrorEnvelope([new ErrorEntry(name, message, detail)]), Json.ErrorEnvelope);
             httpContext.Response.ContentType = "application/json";
             httpContext.Response.ContentLength = body.Length;
             return HttpMethods.IsHead(httpContext.Request.Method)

@@ -17,7 +17,7 @@ internal sealed class ReferrersEndpoints(ReferrersIndex referrers)
             http.Response.Headers[RegistryHeaders.FiltersApplied] = "artifactType";
         }
 
-        var index = new { schemaVersion = 2, mediaType = MediaTypes.OciIndex, manifests = found.ToList() };
-        return TypedResults.Json(index, contentType: MediaTypes.OciIndex);
+        var index = new ReferrersList(2, MediaTypes.OciIndex, found.ToList());
+        return TypedResults.Json(index, RegistryJsonContext.Default.ReferrersList, MediaTypes.OciIndex);
     }
 }

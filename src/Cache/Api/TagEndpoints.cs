@@ -12,10 +12,10 @@ internal sealed class TagEndpoints(IContentSource content)
         var all = await content.ListTagsOrNullAsync(name, cancellationToken);
         if (all is null)
         {
-            return OciResults.Error(OciErrorCode.NameUnknown, $"repository '{name}' is not known to this registry", new { name = name.Value });
+            return OciResults.Error(OciErrorCode.NameUnknown, $"repository '{name}' is not known to this registry", new Dictionary<string, string> { ["name"] = name.Value });
         }
 
         var page = Pagination.Page(http, all, $"/v2/{name}/tags/list");
-        return TypedResults.Json(new { name = name.Value, tags = page });
+        return TypedResults.Json(new TagList(name.Value, page), RegistryJsonContext.Default.TagList);
     }
 }

@@ -17,7 +17,7 @@ internal sealed class UploadStateToken(RegistryOptions options)
 
     public string Sign(UploadState state)
     {
-        var payload = JsonSerializer.SerializeToUtf8Bytes(state);
+        var payload = JsonSerializer.SerializeToUtf8Bytes(state, RegistryJsonContext.Default.UploadState);
         return Base64Url.EncodeToString(payload) + "." + Base64Url.EncodeToString(HMACSHA256.HashData(_key, payload));
     }
 
@@ -53,7 +53,7 @@ internal sealed class UploadStateToken(RegistryOptions options)
                 return null;
             }
 
-            return JsonSerializer.Deserialize<UploadState>(payload);
+            return JsonSerializer.Deserialize(payload, RegistryJsonContext.Default.UploadState);
         }
         catch (Exception e) when (e is FormatException or JsonException)
         {

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using NeonRegistry.Api;
 using NeonRegistry.Configuration;
 
 namespace NeonRegistry.Health;
@@ -28,7 +29,7 @@ internal static class HealthEndpoints
 
     public static WebApplication MapHealthEndpoints(this WebApplication app)
     {
-        app.MapGet(LivenessPath, (RegistryOptions options) => Results.Json(new { status = "alive", host = options.InstanceName }));
+        app.MapGet(LivenessPath, (RegistryOptions options) => TypedResults.Json(new LivenessReport("alive", options.InstanceName), RegistryJsonContext.Default.LivenessReport));
         app.MapGet(ReadinessPath, ReadyAsync);
         return app;
     }
@@ -37,14 +38,20 @@ internal static class HealthEndpoints
     {
         var report = await health.CheckHealthAsync(check => check.Tags.Contains(ReadinessTag), cancellationToken);
         var ready = report.Status != HealthStatus.Unhealthy;
-        var checks = report.Entries.Select(entry => new
-        {
-            name = entry.Key,
-            status = entry.Value.Status.ToString().ToLowerInvariant(),
-            description = entry.Value.Description ?? entry.Value.Exception?.Message,
-            durationMs = Math.Round(entry.Value.Duration.TotalMilliseconds, 1),
-        });
-        var body = new { status = ready ? "ready" : "not ready", host = options.InstanceName, checks };
-        return Results.Json(body, statusCode: ready ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
+        var checks = report.Entries.Select(entry => new CheckReport(
+            entry.Key,
+            entry.Value.Status.ToString().ToLowerInvariant(),
+            entry.Value.Description ?? entry.Value.Exception?.Message,
+            Math.Round(entry.Value.Duration.TotalMilliseconds, 1)));
+        var body = new ReadinessReport(ready ? "ready" : "not ready", options.InstanceName, checks.ToList());
+        return TypedResults.Json(body, RegistryJsonContext.Default.ReadinessReport, statusCode: ready ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
     }
 }
+
+/// <summary>The <c>/healthz</c> body.</summary>
+internal sealed record LivenessReport(string Status, string Host);
+
+/// <summary>The <c>/readyz</c> body: the verdict and each readiness check's own.</summary>
+internal sealed record ReadinessReport(string Status, string Host, IReadOnlyList<CheckReport> Checks);
+
+internal sealed record CheckReport(string Name, string Status, string? Description, double DurationMs);

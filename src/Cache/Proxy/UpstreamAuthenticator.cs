@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.Extensions.Caching.Memory;
+using NeonRegistry.Api;
 using NeonRegistry.Configuration;
 using NeonRegistry.Oci;
 
@@ -108,7 +109,7 @@ internal sealed class UpstreamAuthenticator(UpstreamOptions options, IMemoryCach
             throw new RegistryException(OciErrorCode.Unavailable, $"the token service of upstream {options.RemoteUrl.Authority} refused a token ({(int)response.StatusCode}); check USER and PASSWORD");
         }
 
-        var body = await response.Content.ReadFromJsonAsync<TokenResponse>(cancellationToken)
+        var body = await response.Content.ReadFromJsonAsync(RegistryJsonContext.Default.TokenResponse, cancellationToken)
             ?? throw new RegistryException(OciErrorCode.Unavailable, $"the token service of upstream {options.RemoteUrl.Authority} sent no token");
         var value = body.Token ?? body.AccessToken ?? throw new RegistryException(OciErrorCode.Unavailable, $"the token service of upstream {options.RemoteUrl.Authority} sent no token");
         var lifetime = body.ExpiresIn is > 0 ? TimeSpan.FromSeconds(body.ExpiresIn.Value) : DefaultTokenLifetime;
@@ -145,7 +146,7 @@ internal sealed class UpstreamAuthenticator(UpstreamOptions options, IMemoryCach
 
     private static string TokenKey(string scope) => $"upstream-token:{scope}";
 
-    private sealed record TokenResponse(
+    internal sealed record TokenResponse(
         [property: JsonPropertyName("token")] string? Token,
         [property: JsonPropertyName("access_token")] string? AccessToken,
         [property: JsonPropertyName("expires_in")] int? ExpiresIn);

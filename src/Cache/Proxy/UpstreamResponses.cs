@@ -26,7 +26,7 @@ internal static class UpstreamResponses
                 throw new RegistryException(
                     OciErrorCode.NameUnknown,
                     $"the upstream registry {upstream.RemoteUrl.Authority} denied access to '{name}': it does not exist there, or USER/PASSWORD may not pull it",
-                    new { name });
+                    new Dictionary<string, string> { ["name"] = name });
             case HttpStatusCode.TooManyRequests:
                 throw new RegistryException(OciErrorCode.TooManyRequests, $"the upstream registry {upstream.RemoteUrl.Authority} is rate-limiting this cache; try again later")
                 {

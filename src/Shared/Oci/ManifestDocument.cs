@@ -9,8 +9,6 @@ namespace NeonRegistry.Oci;
 /// </summary>
 public sealed class ManifestDocument
 {
-    private static readonly JsonSerializerOptions JsonOptions = new() { PropertyNameCaseInsensitive = false };
-
     private ManifestDocument(string mediaType, Wire wire)
     {
         MediaType = mediaType;
@@ -50,7 +48,7 @@ public sealed class ManifestDocument
         Wire wire;
         try
         {
-            wire = JsonSerializer.Deserialize<Wire>(content, JsonOptions) ?? throw Invalid("the body is JSON null");
+            wire = JsonSerializer.Deserialize(content, OciJsonContext.Default.Wire) ?? throw Invalid("the body is JSON null");
         }
         catch (JsonException e)
         {
@@ -125,7 +123,8 @@ public sealed class ManifestDocument
 
     private static RegistryException Invalid(string why) => new(OciErrorCode.ManifestInvalid, $"manifest invalid: {why}");
 
-    private sealed class Wire
+    /// <summary>The manifest as it is on the wire; only the parsing above reads it.</summary>
+    internal sealed class Wire
     {
         [JsonPropertyName("schemaVersion")]
         public int SchemaVersion { get; init; }

@@ -26,7 +26,7 @@ public sealed record Reference
             : throw new RegistryException(
                 OciErrorCode.TagInvalid,
                 $"tag '{value}' is invalid: use up to 128 characters of [a-zA-Z0-9._-], not starting with '.' or '-'",
-                new { tag = value });
+                new Dictionary<string, string> { ["tag"] = value });
     }
 
     public override string ToString() => Tag ?? Digest!.Value.ToString();

@@ -35,7 +35,7 @@ public sealed partial record RepositoryName
             : throw new RegistryException(
                 OciErrorCode.NameInvalid,
                 $"repository name '{value}' is invalid: use lower-case components of [a-z0-9] joined by '.', '_', '__' or '-', separated by '/', at most {MaxLength} characters",
-                new { name = value });
+                new Dictionary<string, string> { ["name"] = value ?? "" });
 
     public override string ToString() => Value;
 

@@ -69,7 +69,7 @@ public sealed class ManifestStore(StorageLayout layout, BlobStore blobs, TagStor
             throw new RegistryException(
                 OciErrorCode.DigestInvalid,
                 $"the manifest's content has digest {digest}, not the {expected} it was pushed as",
-                new { expected = expected.ToString(), actual = digest.ToString() });
+                new Dictionary<string, string> { ["expected"] = expected.ToString(), ["actual"] = digest.ToString() });
         }
 
         EnsureReferencesPresent(name, document);
@@ -164,7 +164,7 @@ public sealed class ManifestStore(StorageLayout layout, BlobStore blobs, TagStor
                 throw new RegistryException(
                     OciErrorCode.ManifestBlobUnknown,
                     $"{what} {digest} named by the manifest is not in repository '{name}': push it first",
-                    new { digest = digest.ToString() });
+                    new Dictionary<string, string> { ["digest"] = digest.ToString() });
             }
         }
     }

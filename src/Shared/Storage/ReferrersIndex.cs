@@ -13,7 +13,7 @@ public sealed class ReferrersIndex(StorageLayout layout)
     public Task AddAsync(RepositoryName name, Digest subject, Descriptor referrer, CancellationToken cancellationToken) =>
         AtomicFile.WriteAsync(
             layout.ReferrerLink(name, subject, Digest.Parse(referrer.Digest)),
-            JsonSerializer.SerializeToUtf8Bytes(referrer),
+            JsonSerializer.SerializeToUtf8Bytes(referrer, OciJsonContext.Default.Descriptor),
             cancellationToken);
 
     public void Remove(RepositoryName name, Digest subject, Digest referrer)
@@ -45,7 +45,7 @@ public sealed class ReferrersIndex(StorageLayout layout)
             try
             {
                 await using var stream = file.OpenRead();
-                var descriptor = await JsonSerializer.DeserializeAsync<Descriptor>(stream, cancellationToken: cancellationToken);
+                var descriptor = await JsonSerializer.DeserializeAsync(stream, OciJsonContext.Default.Descriptor, cancellationToken);
                 if (descriptor is not null)
                 {
                     referrers.Add(descriptor);

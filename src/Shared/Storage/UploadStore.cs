@@ -73,7 +73,7 @@ public sealed class UploadStore(StorageLayout layout, BlobStore blobs)
             throw new RegistryException(
                 OciErrorCode.DigestInvalid,
                 $"the uploaded content ({length} bytes) has digest {digest.Algorithm}:{actualHex}, not {digest}; the upload was discarded",
-                new { expected = digest.ToString(), actual = $"{digest.Algorithm}:{actualHex}" });
+                new Dictionary<string, string> { ["expected"] = digest.ToString(), ["actual"] = $"{digest.Algorithm}:{actualHex}" });
         }
 
         blobs.Commit(layout.UploadData(id), digest);
