@@ -68,6 +68,9 @@ command -v wrk >/dev/null 2>&1 || missing+=(wrk)
 [ -x /usr/sbin/nginx ] || command -v nginx >/dev/null 2>&1 || missing+=(nginx-light)
 command -v htpasswd >/dev/null 2>&1 || missing+=(apache2-utils)
 command -v curl >/dev/null 2>&1 || missing+=(curl)
+# docker/publish.sh compiles the registry ahead of time, as its image ships it.
+command -v clang >/dev/null 2>&1 || missing+=(clang)
+[ -f /usr/include/zlib.h ] || missing+=(zlib1g-dev)
 if [ ${#missing[@]} -gt 0 ]; then
   log "installing ${missing[*]} from Debian"
   sudo_cmd=()
@@ -158,7 +161,7 @@ if [ -z "$registry_dir" ]; then
   log "publishing neon-registry (Release) with docker/publish.sh"
   timeout 600 bash "$root/docker/publish.sh" "$registry_dir" >"$work/logs/publish.log" 2>&1 || die "docker/publish.sh failed: $(tail -n 20 "$work/logs/publish.log")"
 fi
-[ -f "$registry_dir/neon-registry.dll" ] || die "no neon-registry.dll in $registry_dir"
+[ -x "$registry_dir/neon-registry" ] || die "no neon-registry executable in $registry_dir"
 
 # One login for all four registries: htpasswd's bcrypt (its default cost) for distribution and for our cache;
 # our primary takes the same user and password as USERNAME/PASSWORD.
@@ -177,12 +180,12 @@ start_registry() {
   case $role in
     ours-primary)
       env -i "${base_env[@]}" USERNAME="$user" PASSWORD="$password" SECRET="$secret" STORAGE_PATH="$store" PORT="${port[$role]}" \
-        LOG_LEVEL=info HOST="$role" dotnet "$registry_dir/neon-registry.dll" --urls "http://127.0.0.1:${port[$role]}" >>"$work/logs/$role.log" 2>&1 &
+        LOG_LEVEL=info HOST="$role" "$registry_dir/neon-registry" --urls "http://127.0.0.1:${port[$role]}" >>"$work/logs/$role.log" 2>&1 &
       ;;
     ours-cache)
       env -i "${base_env[@]}" REMOTE_URL="http://127.0.0.1:${port[ours-primary]}" USER="$user" PASSWORD="$password" \
         HTPASSWD_FILE="$work/htpasswd" STORAGE_PATH="$store" PORT="${port[$role]}" LOG_LEVEL=info HOST="$role" \
-        dotnet "$registry_dir/neon-registry.dll" --urls "http://127.0.0.1:${port[$role]}" >>"$work/logs/$role.log" 2>&1 &
+        "$registry_dir/neon-registry" --urls "http://127.0.0.1:${port[$role]}" >>"$work/logs/$role.log" 2>&1 &
       ;;
     ref-primary | ref-cache)
       {

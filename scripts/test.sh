@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the whole test suite. On a fresh machine it first installs what the tests drive for real:
-# skopeo (the registry client), docker-registry (CNCF distribution, the reference registry) and shellcheck
-# (which a test runs over every shell script).
+# skopeo (the registry client), docker-registry (CNCF distribution, the reference registry), shellcheck
+# (which a test runs over every shell script), and clang with zlib's headers (a test publishes the registry
+# the way its image does, compiled ahead of time).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -9,6 +10,8 @@ missing=()
 command -v skopeo >/dev/null 2>&1 || missing+=(skopeo)
 command -v docker-registry >/dev/null 2>&1 || missing+=(docker-registry)
 command -v shellcheck >/dev/null 2>&1 || missing+=(shellcheck)
+command -v clang >/dev/null 2>&1 || missing+=(clang)
+[ -f /usr/include/zlib.h ] || missing+=(zlib1g-dev)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "installing ${missing[*]} from Debian"
   sudo_cmd=()

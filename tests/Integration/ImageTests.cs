@@ -32,12 +32,12 @@ public sealed partial class ImageTests
     {
         var dockerfile = Dockerfile.Read();
 
-        Assert.StartsWith("mcr.microsoft.com/dotnet/aspnet:", dockerfile.Single("FROM"), StringComparison.Ordinal);
+        Assert.StartsWith("mcr.microsoft.com/dotnet/runtime-deps:", dockerfile.Single("FROM"), StringComparison.Ordinal);
         Assert.Equal("$APP_UID", dockerfile.Single("USER"));
         Assert.Equal(["/var/lib/registry", "/var/lib/neon-registry-cache"], Dockerfile.ExecForm(dockerfile.Single("VOLUME")));
         Assert.Equal(["5000", "5002"], dockerfile.Single("EXPOSE").Split(' '));
-        Assert.Equal(["dotnet", "/app/neon-registry.dll"], Dockerfile.ExecForm(dockerfile.Single("ENTRYPOINT")));
-        Assert.Equal(["dotnet", "/app/neon-registry.dll", "healthcheck"], Dockerfile.ExecForm(dockerfile.Single("HEALTHCHECK")));
+        Assert.Equal(["/app/neon-registry"], Dockerfile.ExecForm(dockerfile.Single("ENTRYPOINT")));
+        Assert.Equal(["/app/neon-registry", "healthcheck"], Dockerfile.ExecForm(dockerfile.Single("HEALTHCHECK")));
         Assert.Contains("RUN bash docker/publish.sh /app", dockerfile.Instructions.Select(i => $"{i.Keyword} {i.Arguments}"));
     }
 
