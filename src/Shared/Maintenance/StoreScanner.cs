@@ -56,7 +56,7 @@ internal sealed class StoreScanner(StorageLayout layout)
         {
             if (Tag.IsValid(tag))
             {
-                contents.Tags[tag] = await _tags.ResolveOrNullAsync(name, tag, cancellationToken);
+                contents.Tags[tag] = _tags.ResolveOrNull(name, tag);
             }
         }
 

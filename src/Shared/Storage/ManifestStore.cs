@@ -22,7 +22,7 @@ public sealed class ManifestStore(StorageLayout layout, BlobStore blobs, TagStor
     /// <summary>The manifest a tag or digest names in the repository, or null when there is none.</summary>
     public async Task<StoredManifest?> GetOrNullAsync(RepositoryName name, Reference reference, CancellationToken cancellationToken)
     {
-        var digest = reference.Digest ?? await tags.ResolveOrNullAsync(name, reference.Tag!, cancellationToken);
+        var digest = reference.Digest ?? tags.ResolveOrNull(name, reference.Tag!);
         if (digest is not { } found)
         {
             return null;
@@ -114,7 +114,7 @@ public sealed class ManifestStore(StorageLayout layout, BlobStore blobs, TagStor
         }
 
         var subject = ManifestDocument.Parse(stored.Content, stored.MediaType).Subject;
-        foreach (var pointing in await tags.FindPointingAtAsync(name, digest, cancellationToken))
+        foreach (var pointing in tags.FindPointingAt(name, digest))
         {
             tags.Delete(name, pointing);
         }

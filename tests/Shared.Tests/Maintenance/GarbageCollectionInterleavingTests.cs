@@ -55,7 +55,7 @@ public sealed class GarbageCollectionInterleavingTests : IDisposable
 
         Assert.False(_store.Manifests.Exists(App, deleted.Digest));
         await _builder.AssertWholeAsync(retagged);
-        Assert.Equal(retagged.Digest, await _store.Tags.ResolveOrNullAsync(App, "again", CancellationToken.None));
+        Assert.Equal(retagged.Digest, _store.Tags.ResolveOrNull(App, "again"));
         Assert.Equal((1, 1), (summary.ManifestsKept, summary.ManifestsDeleted));
     }
 

@@ -20,7 +20,7 @@ public sealed class TagStoreTests : IDisposable
     {
         await _store.Tags.SetAsync(App, "v1", First, CancellationToken.None);
 
-        Assert.Equal(First, await ResolveAsync("v1"));
+        Assert.Equal(First, Resolve("v1"));
         Assert.Equal(First.ToString(), await File.ReadAllTextAsync(_store.Layout.TagLink(App, "v1")));
     }
 
@@ -31,27 +31,37 @@ public sealed class TagStoreTests : IDisposable
 
         await _store.Tags.SetAsync(App, "latest", Second, CancellationToken.None);
 
-        Assert.Equal(Second, await ResolveAsync("latest"));
+        Assert.Equal(Second, Resolve("latest"));
         Assert.Equal([Path.GetRelativePath(_store.Root, _store.Layout.TagLink(App, "latest"))], _store.Files());
     }
 
     [Fact]
-    public async Task ResolveOrNullAsync_Unknown_ReturnsNull()
+    public async Task ResolveOrNull_Unknown_ReturnsNull()
     {
         await _store.Tags.SetAsync(App, "v1", First, CancellationToken.None);
 
-        Assert.Null(await ResolveAsync("v2"));
-        Assert.Null(await _store.Tags.ResolveOrNullAsync(RepositoryName.Parse("never/pushed"), "v1", CancellationToken.None));
+        Assert.Null(Resolve("v2"));
+        Assert.Null(_store.Tags.ResolveOrNull(RepositoryName.Parse("never/pushed"), "v1"));
     }
 
     [Fact]
-    public async Task ResolveOrNullAsync_FileNotHoldingADigest_ReturnsNull()
+    public async Task ResolveOrNull_FileNotHoldingADigest_ReturnsNull()
     {
         var link = _store.Layout.TagLink(App, "broken");
         Directory.CreateDirectory(Path.GetDirectoryName(link)!);
         await File.WriteAllTextAsync(link, "sha256:not-a-digest");
 
-        Assert.Null(await ResolveAsync("broken"));
+        Assert.Null(Resolve("broken"));
+    }
+
+    [Fact]
+    public async Task ResolveOrNull_DigestFollowedByMore_ReturnsNull()
+    {
+        var link = _store.Layout.TagLink(App, "long");
+        Directory.CreateDirectory(Path.GetDirectoryName(link)!);
+        await File.WriteAllTextAsync(link, First + new string(' ', 300));
+
+        Assert.Null(Resolve("long"));
     }
 
     [Fact]
@@ -61,7 +71,7 @@ public sealed class TagStoreTests : IDisposable
 
         await _store.Tags.SetAsync(App, "v1", digest, CancellationToken.None);
 
-        Assert.Equal(digest, await ResolveAsync("v1"));
+        Assert.Equal(digest, Resolve("v1"));
     }
 
     [Fact]
@@ -72,7 +82,7 @@ public sealed class TagStoreTests : IDisposable
         Assert.True(_store.Tags.Delete(App, "v1"));
         Assert.False(_store.Tags.Delete(App, "v1"));
 
-        Assert.Null(await ResolveAsync("v1"));
+        Assert.Null(Resolve("v1"));
     }
 
     [Fact]
@@ -111,20 +121,20 @@ public sealed class TagStoreTests : IDisposable
         await File.WriteAllTextAsync(AtomicFile.TempPathFor(_store.Layout.TagLink(App, "v1")), Second.ToString());
 
         Assert.Equal(["v1"], _store.Tags.ListOrNull(App));
-        Assert.Equal(First, await ResolveAsync("v1"));
+        Assert.Equal(First, Resolve("v1"));
     }
 
     [Fact]
-    public async Task FindPointingAtAsync_Digest_ReturnsOnlyTheTagsOnIt()
+    public async Task FindPointingAt_Digest_ReturnsOnlyTheTagsOnIt()
     {
         await _store.Tags.SetAsync(App, "v1", First, CancellationToken.None);
         await _store.Tags.SetAsync(App, "latest", First, CancellationToken.None);
         await _store.Tags.SetAsync(App, "v2", Second, CancellationToken.None);
 
-        var pointing = await _store.Tags.FindPointingAtAsync(App, First, CancellationToken.None);
+        var pointing = _store.Tags.FindPointingAt(App, First);
 
         Assert.Equal(["latest", "v1"], pointing);
-        Assert.Empty(await _store.Tags.FindPointingAtAsync(App, Digest.Compute([3]), CancellationToken.None));
+        Assert.Empty(_store.Tags.FindPointingAt(App, Digest.Compute([3])));
     }
 
     [Fact]
@@ -134,9 +144,9 @@ public sealed class TagStoreTests : IDisposable
         await _store.Tags.SetAsync(App, "v1", First, CancellationToken.None);
         await _store.Tags.SetAsync(other, "v1", Second, CancellationToken.None);
 
-        Assert.Equal(First, await ResolveAsync("v1"));
-        Assert.Equal(Second, await _store.Tags.ResolveOrNullAsync(other, "v1", CancellationToken.None));
+        Assert.Equal(First, Resolve("v1"));
+        Assert.Equal(Second, _store.Tags.ResolveOrNull(other, "v1"));
     }
 
-    private Task<Digest?> ResolveAsync(string tag) => _store.Tags.ResolveOrNullAsync(App, tag, CancellationToken.None);
+    private Digest? Resolve(string tag) => _store.Tags.ResolveOrNull(App, tag);
 }
