@@ -61,7 +61,8 @@ internal sealed record V2Route(V2RouteKind Kind, RepositoryName? Name, string? R
     {
         var query = rawTarget.IndexOfAny(['?', '#']);
         var path = query < 0 ? rawTarget : rawTarget[..query];
-        if (Uri.TryCreate(path, UriKind.Absolute, out var absolute) && absolute.Scheme is "http" or "https")
+        // Only an absolute-form target (a proxy's "GET http://host/v2/..."); on Linux "/v2/..." would parse as a file: URI.
+        if (!path.StartsWith('/') && Uri.TryCreate(path, UriKind.Absolute, out var absolute) && absolute.Scheme is "http" or "https")
         {
             path = absolute.AbsolutePath;
         }
