@@ -338,6 +338,8 @@ record() {
 # copy_timed SRC DEST: one skopeo copy; sets SECS. Returns 1 (after fail) when skopeo fails.
 copy_timed() {
   local start
+  # The previous copy's files are still being written back: without this, whichever copy comes next pays for it.
+  sync
   start=$(now)
   if ! timeout "$copy_timeout" skopeo --insecure-policy copy --quiet --preserve-digests \
     --src-tls-verify=false --dest-tls-verify=false --src-creds "$login" --dest-creds "$login" "$1" "$2" >>"$work/logs/skopeo.log" 2>&1; then
