@@ -94,20 +94,25 @@ public sealed class UploadStore(StorageLayout layout, BlobStore blobs)
 
     private FileStream OpenData(string id, FileAccess access)
     {
+        FileStream data;
         try
         {
-            // Exclusive: two requests on one upload URL at once (a retry racing its original) must not both pass
-            // the offset check and interleave their bytes under a running digest that then looks valid.
-            return new FileStream(layout.UploadData(id), FileMode.Open, access, FileShare.None, bufferSize: 0, FileOptions.Asynchronous);
+            data = new FileStream(layout.UploadData(id), FileMode.Open, access, FileShare.None, bufferSize: 0, FileOptions.Asynchronous);
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
             throw Unknown(id);
         }
-        catch (IOException)
+
+        // Exclusive: two requests on one upload URL at once (a retry racing its original) must not both pass
+        // the offset check and interleave their bytes under a running digest that then looks valid.
+        if (!FileLock.TryLockExclusive(data.SafeFileHandle))
         {
+            data.Dispose();
             throw new RegistryException(OciErrorCode.BlobUploadInvalid, $"another request is writing to upload {id}; wait for it, then ask for the upload's status");
         }
+
+        return data;
     }
 
     private static RegistryException Unknown(string id) =>
