@@ -1,9 +1,13 @@
+using System.Globalization;
 using NeonRegistry.Api;
 using NeonRegistry.Configuration;
 using NeonRegistry.Health;
 using Serilog;
+using Serilog.Configuration;
 using Serilog.Events;
+using Serilog.Formatting;
 using Serilog.Formatting.Compact;
+using Serilog.Formatting.Display;
 
 namespace NeonRegistry.Hosting;
 
@@ -31,18 +35,12 @@ internal static class RegistryLogging
                 .MinimumLevel.Override("Microsoft.AspNetCore.Hosting.Diagnostics", LogEventLevel.Warning)
                 .Enrich.WithProperty("Instance", options.InstanceName)
                 .Enrich.FromLogContext();
-            // Written on a background thread: a request never waits for the console (a pipe to the container runtime).
-            logger.WriteTo.Async(sink =>
-            {
-                if (options.JsonLogs)
-                {
-                    sink.Console(new RenderedCompactJsonFormatter());
-                }
-                else
-                {
-                    sink.Console(outputTemplate: TextTemplate, formatProvider: System.Globalization.CultureInfo.InvariantCulture);
-                }
-            });
+            // Written in batches on a background thread: a request never waits for the console (a pipe to the
+            // container runtime), and a busy second costs a few writes instead of one per line.
+            ITextFormatter format = options.JsonLogs
+                ? new RenderedCompactJsonFormatter()
+                : new MessageTemplateTextFormatter(TextTemplate, CultureInfo.InvariantCulture);
+            logger.WriteTo.Sink(new BatchedConsoleSink(format), new BatchingOptions { BufferingTimeLimit = TimeSpan.FromMilliseconds(100) });
         });
     }
 
