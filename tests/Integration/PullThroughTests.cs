@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using NeonRegistry.Integration.Support;
 
 namespace NeonRegistry.Integration;
@@ -106,6 +107,29 @@ public sealed class PullThroughTests
         Assert.Equal("TOOMANYREQUESTS", await response.ErrorCodeAsync());
         Assert.Equal(TimeSpan.FromSeconds(17), response.Headers.RetryAfter!.Delta);
     }
+
+    [Fact]
+    public async Task TagList_UpstreamListsMoreThanOnePage_ListsEveryTagOnce()
+    {
+        await using var setup = await PullThroughSetup.StartAsync();
+        var image = await setup.Upstream.Client.PushImageAsync("app", "tag-0000");
+        var expected = Enumerable.Range(0, 1001).Select(i => $"tag-{i:D4}").ToList();
+        foreach (var tag in expected.Skip(1))
+        {
+            using var put = await setup.Upstream.Client.PutManifestAsync("app", tag, TestContent.OciManifest, image.Manifest);
+            Assert.Equal(HttpStatusCode.Created, put.StatusCode);
+        }
+
+        setup.Proxy.ResetCounts();
+        using var response = await setup.Cache.Client.GetAsync("/v2/app/tags/list");
+        var listed = (await response.Content.ReadFromJsonAsync<TagListBody>())!.Tags;
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(expected, listed);
+        Assert.Equal(2, setup.Proxy.Count("GET", "/tags/list"));
+    }
+
+    private sealed record TagListBody(string Name, List<string> Tags);
 
     [Fact]
     public async Task UpstreamDown_CachedContentStillServed_UncachedGets503NamingUpstream()

@@ -126,21 +126,8 @@ internal sealed partial class PullThroughContentSource(
         }
     }
 
-    private async Task<IReadOnlyList<string>?> FetchTagsAsync(RepositoryName name, CancellationToken cancellationToken)
-    {
-        using var response = await upstream.SendAsync(HttpMethod.Get, UpstreamNames.Of(name, options), "tags/list", "application/json", cancellationToken);
-        if (!UpstreamResponses.IsFound(response, upstream, name.Value))
-        {
-            return null;
-        }
-
-        using var json = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(cancellationToken), cancellationToken: cancellationToken);
-        var list = json.RootElement.TryGetProperty("tags", out var array) && array.ValueKind == JsonValueKind.Array
-            ? array.EnumerateArray().Select(t => t.GetString()).OfType<string>().ToList()
-            : [];
-        list.Sort(StringComparer.Ordinal);
-        return list;
-    }
+    private Task<IReadOnlyList<string>?> FetchTagsAsync(RepositoryName name, CancellationToken cancellationToken) =>
+        UpstreamTagList.FetchAsync(upstream, UpstreamNames.Of(name, options), name.Value, cancellationToken);
 
     private async Task<ManifestContent?> RevalidateTagAsync(RepositoryName name, string tag, StoredManifest? local)
     {
