@@ -1,7 +1,6 @@
 using System.Text.Json.Serialization;
 using NeonRegistry.Health;
 using NeonRegistry.Oci;
-using NeonRegistry.Proxy;
 
 namespace NeonRegistry.Api;
 
@@ -17,7 +16,6 @@ namespace NeonRegistry.Api;
 [JsonSerializable(typeof(UploadState))]
 [JsonSerializable(typeof(LivenessReport))]
 [JsonSerializable(typeof(ReadinessReport))]
-[JsonSerializable(typeof(UpstreamAuthenticator.TokenResponse))]
 internal sealed partial class RegistryJsonContext : JsonSerializerContext;
 
 /// <summary>distribution-spec: Error Codes. <c>detail</c> is always present, null when there is none.</summary>

@@ -4,7 +4,6 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.Extensions.Caching.Memory;
-using NeonRegistry.Api;
 using NeonRegistry.Configuration;
 using NeonRegistry.Oci;
 
@@ -109,7 +108,7 @@ internal sealed class UpstreamAuthenticator(UpstreamOptions options, IMemoryCach
             throw new RegistryException(OciErrorCode.Unavailable, $"the token service of upstream {options.RemoteUrl.Authority} refused a token ({(int)response.StatusCode}); check USER and PASSWORD");
         }
 
-        var body = await response.Content.ReadFromJsonAsync(RegistryJsonContext.Default.TokenResponse, cancellationToken)
+        var body = await response.Content.ReadFromJsonAsync(UpstreamJsonContext.Default.TokenResponse, cancellationToken)
             ?? throw new RegistryException(OciErrorCode.Unavailable, $"the token service of upstream {options.RemoteUrl.Authority} sent no token");
         var value = body.Token ?? body.AccessToken ?? throw new RegistryException(OciErrorCode.Unavailable, $"the token service of upstream {options.RemoteUrl.Authority} sent no token");
         var lifetime = body.ExpiresIn is > 0 ? TimeSpan.FromSeconds(body.ExpiresIn.Value) : DefaultTokenLifetime;

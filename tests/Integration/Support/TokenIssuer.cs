@@ -1,5 +1,6 @@
 using System.Buffers.Text;
 using System.Collections.Concurrent;
+using System.Globalization;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
@@ -54,6 +55,9 @@ public sealed class TokenIssuer : IAsyncDisposable
 
     /// <summary>The lifetime of tokens issued from now on (<c>expires_in</c> and the JWT's <c>exp</c>).</summary>
     public TimeSpan ExpiresIn { get; set; }
+
+    /// <summary>Sends <c>expires_in</c> as a JSON string ("300"), as some token services do.</summary>
+    public bool ExpiresInAsString { get; set; }
 
     public IReadOnlyList<TokenRequest> Requests => _requests.ToList();
 
@@ -125,7 +129,7 @@ public sealed class TokenIssuer : IAsyncDisposable
         {
             ["token"] = token,
             ["access_token"] = token,
-            ["expires_in"] = (int)ExpiresIn.TotalSeconds,
+            ["expires_in"] = ExpiresInAsString ? ((int)ExpiresIn.TotalSeconds).ToString(CultureInfo.InvariantCulture) : (int)ExpiresIn.TotalSeconds,
             ["issued_at"] = now.ToString("yyyy-MM-ddTHH:mm:ssZ"),
         });
     }
