@@ -13,14 +13,37 @@ internal static partial class FileLock
 {
     private const int LockExclusive = 2;
     private const int LockNonBlocking = 4;
-    private const int WouldBlock = 11;
+    private const int Interrupted = 4;
+
+    // EWOULDBLOCK: 11 on Linux, 35 on macOS and the BSDs.
+    private static readonly int WouldBlock = OperatingSystem.IsLinux() ? 11 : 35;
 
     /// <returns>
     /// False when another handle holds the lock, in this process or in another instance sharing the store. True
     /// also on a filesystem without locks, as .NET's own locking behaves.
     /// </returns>
-    public static bool TryLockExclusive(SafeFileHandle file) =>
-        Flock(file, LockExclusive | LockNonBlocking) == 0 || Marshal.GetLastPInvokeError() != WouldBlock;
+    public static bool TryLockExclusive(SafeFileHandle file)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            // Windows enforces the FileShare.None the file was opened with; the switch above is Unix-only.
+            return true;
+        }
+
+        int error;
+        do
+        {
+            if (Flock(file, LockExclusive | LockNonBlocking) == 0)
+            {
+                return true;
+            }
+
+            error = Marshal.GetLastPInvokeError();
+        }
+        while (error == Interrupted);
+
+        return error != WouldBlock;
+    }
 
     [LibraryImport("libc", EntryPoint = "flock", SetLastError = true)]
     private static partial int Flock(SafeFileHandle file, int operation);
