@@ -37,6 +37,26 @@ public sealed class AuthTests
     }
 
     [Fact]
+    public async Task BurstWithOneFreshLogin_IsCheckedOnceAndServedToAll()
+    {
+        await using var server = await RegistryServer.StartAsync();
+        using var anonymous = server.CreateClient();
+
+        // A restarted registry meeting many pulls with one login: they share a single bcrypt check.
+        var burst = await Task.WhenAll(Enumerable.Range(0, 16).Select(async _ =>
+        {
+            using var client = server.CreateClient(RegistryServer.Username, RegistryServer.Password);
+            using var response = await client.GetAsync("/v2/");
+            return response.StatusCode;
+        }));
+        using var metrics = await anonymous.GetAsync("/metrics");
+        var text = new PrometheusText(await metrics.Content.ReadAsStringAsync());
+
+        Assert.All(burst, status => Assert.Equal(HttpStatusCode.OK, status));
+        Assert.Equal(1, text.Value("neon_registry_password_checks_total", ("result", "valid")));
+    }
+
+    [Fact]
     public async Task Request_RightLogin_IsServedRepeatedly()
     {
         await using var server = await RegistryServer.StartAsync();

@@ -38,7 +38,7 @@ internal sealed class BasicAuthentication(CredentialVerifier verifier, LoginThro
             return;
         }
 
-        if (credentials is not null && verifier.IsValid(credentials))
+        if (credentials is not null && await verifier.IsValidAsync(credentials))
         {
             await next(http);
             return;

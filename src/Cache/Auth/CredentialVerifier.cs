@@ -2,13 +2,16 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Caching.Memory;
 using NeonRegistry.Configuration;
+using NeonRegistry.Metrics;
+using NeonRegistry.Proxy;
 
 namespace NeonRegistry.Auth;
 
 /// <summary>
 /// Checks a login against the USERNAME/PASSWORD user and the htpasswd users. Passwords are held only as bcrypt
 /// hashes. Clients send basic credentials on every request and bcrypt is slow by design, so a verified
-/// credential is remembered for a short time under a hash of itself (never the password in clear).
+/// credential is remembered for a short time under a hash of itself (never the password in clear), and requests
+/// that arrive with one login while it is being checked (a burst of pulls after a restart) share that one check.
 /// </summary>
 internal sealed class CredentialVerifier
 {
@@ -24,13 +27,16 @@ internal sealed class CredentialVerifier
     private readonly string? _passwordHash;
     private readonly HtpasswdFile? _htpasswd;
     private readonly IMemoryCache _cache;
+    private readonly RegistryMetrics _metrics;
+    private readonly SingleFlight<string, bool> _checks = new();
 
-    public CredentialVerifier(RegistryOptions options, IMemoryCache cache, TimeProvider clock)
+    public CredentialVerifier(RegistryOptions options, IMemoryCache cache, TimeProvider clock, RegistryMetrics metrics)
     {
         _username = options.Username;
         _passwordHash = options.Password is null ? null : BCrypt.Net.BCrypt.HashPassword(options.Password, WorkFactor);
         _htpasswd = options.HtpasswdFile is { } path ? new HtpasswdFile(path, clock) : null;
         _cache = cache;
+        _metrics = metrics;
     }
 
     /// <summary>True when this exact login was verified a short while ago; costs no bcrypt.</summary>
@@ -40,7 +46,7 @@ internal sealed class CredentialVerifier
         return _cache.TryGetValue(CacheKey(credentials), out _);
     }
 
-    public bool IsValid(BasicCredentials credentials)
+    public async Task<bool> IsValidAsync(BasicCredentials credentials)
     {
         _htpasswd?.Refresh();
         var key = CacheKey(credentials);
@@ -49,8 +55,16 @@ internal sealed class CredentialVerifier
             return true;
         }
 
+        // On the thread pool, so the requests that join it wait without holding a thread; not on the caller's
+        // cancellation, since the others waiting for this check need its result.
+        return await _checks.RunAsync(key, () => Task.Run(() => Check(credentials, key)), CancellationToken.None);
+    }
+
+    private bool Check(BasicCredentials credentials, string key)
+    {
         var hash = _username is not null && FixedTimeEquals(credentials.Username, _username) ? _passwordHash : _htpasswd?.HashOrNull(credentials.Username);
         var valid = BCrypt.Net.BCrypt.Verify(credentials.Password, hash ?? DecoyHash) && hash is not null;
+        _metrics.PasswordChecks.WithLabels(valid ? "valid" : "invalid").Inc();
         if (valid)
         {
             _cache.Set(key, true, new MemoryCacheEntryOptions { AbsoluteExpirationRelativeToNow = RememberFor, Size = 1, Priority = CacheItemPriority.High });

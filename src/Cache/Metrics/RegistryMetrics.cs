@@ -39,6 +39,10 @@ internal sealed class RegistryMetrics
         _received = Factory.CreateCounter("neon_registry_http_request_body_bytes_total", "Bytes of request bodies read (pushed content), by method and route kind.", BodyLabels);
         _served = Factory.CreateCounter("neon_registry_http_response_body_bytes_total", "Bytes of response bodies sent (pulled content), by method and route kind.", BodyLabels);
         InProgress = Factory.CreateGauge("neon_registry_http_requests_in_progress", "HTTP requests being answered now.");
+        PasswordChecks = Factory.CreateCounter(
+            "neon_registry_password_checks_total",
+            "bcrypt checks of a login that was not remembered, by result (valid, invalid); a remembered login costs none.",
+            ["result"]);
     }
 
     public CollectorRegistry Registry { get; }
@@ -46,6 +50,8 @@ internal sealed class RegistryMetrics
     public IMetricFactory Factory { get; }
 
     public Gauge InProgress { get; }
+
+    public Counter PasswordChecks { get; }
 
     public void RecordRequest(string method, string route, int status, TimeSpan elapsed, long bytesReceived, long bytesServed)
     {
