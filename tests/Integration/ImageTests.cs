@@ -9,6 +9,7 @@ namespace NeonRegistry.Integration;
 /// The image without a Docker engine: what the Dockerfile declares, and a publish made the way the Dockerfile
 /// makes it (docker/publish.sh) started the way the image starts it, with the image's environment.
 /// </summary>
+[Collection(RunsAlone.Name)]
 public sealed partial class ImageTests
 {
     // What the runtime base image sets before the Dockerfile's own ENV lines apply.

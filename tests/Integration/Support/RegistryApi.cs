@@ -17,11 +17,11 @@ public static class RegistryApi
             var location = response.Headers.Location!.ToString();
             var separator = location.Contains('?') ? '&' : '?';
             using var put = await client.PutAsync($"{location}{separator}digest={digest}", Octets(content));
-            Assert.Equal(HttpStatusCode.Created, put.StatusCode);
+            Assert.True(put.StatusCode == HttpStatusCode.Created, $"{(int)put.StatusCode} {await put.Content.ReadAsStringAsync()}");
             return digest;
         }
 
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        Assert.True(response.StatusCode == HttpStatusCode.Created, $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
         return digest;
     }
 
