@@ -18,11 +18,35 @@ internal static partial class FileLock
     // EWOULDBLOCK: 11 on Linux, 35 on macOS and the BSDs.
     private static readonly int WouldBlock = OperatingSystem.IsLinux() ? 11 : 35;
 
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(5);
+
+    /// <summary>
+    /// Takes the lock, waiting up to <paramref name="patience"/> for a holder to let go. The wait matters even
+    /// between requests that never overlap: a child process forked by this one holds a copy of every open handle,
+    /// and so the lock, until it executes its program, so a lock can outlive its request by a moment.
+    /// </summary>
     /// <returns>
-    /// False when another handle holds the lock, in this process or in another instance sharing the store. True
-    /// also on a filesystem without locks, as .NET's own locking behaves.
+    /// False when another handle still holds the lock after the wait, in this process or in another instance
+    /// sharing the store. True also on a filesystem without locks, as .NET's own locking behaves.
     /// </returns>
-    public static bool TryLockExclusive(SafeFileHandle file)
+    public static async Task<bool> TryLockExclusiveAsync(SafeFileHandle file, TimeSpan patience, CancellationToken cancellationToken)
+    {
+        var waited = TimeSpan.Zero;
+        while (!TryLockExclusive(file))
+        {
+            if (waited >= patience)
+            {
+                return false;
+            }
+
+            await Task.Delay(PollInterval, cancellationToken);
+            waited += PollInterval;
+        }
+
+        return true;
+    }
+
+    private static bool TryLockExclusive(SafeFileHandle file)
     {
         if (OperatingSystem.IsWindows())
         {

@@ -10,6 +10,10 @@ namespace NeonRegistry.Storage;
 /// </summary>
 public sealed class UploadStore(StorageLayout layout, BlobStore blobs)
 {
+    // Long enough to outlast a lock that lingers a moment after its request (see FileLock); a request that
+    // really overlaps another one on the same upload is refused after it.
+    private static readonly TimeSpan LockPatience = TimeSpan.FromSeconds(2);
+
     /// <summary>Creates an empty upload and returns its id.</summary>
     public string Start()
     {
@@ -33,7 +37,7 @@ public sealed class UploadStore(StorageLayout layout, BlobStore blobs)
     /// <exception cref="RegistryException">BLOB_UPLOAD_UNKNOWN, RANGE_INVALID (out of order), SIZE_INVALID (short or long body).</exception>
     public async Task<UploadProgress> AppendAsync(string id, long offset, Stream body, long? expectedLength, CancellationToken cancellationToken)
     {
-        await using var data = OpenData(id, FileAccess.Write);
+        await using var data = await OpenDataAsync(id, FileAccess.Write, cancellationToken);
         if (data.Length != offset)
         {
             throw new RegistryException(OciErrorCode.RangeInvalid, $"chunk starts at byte {offset} but the upload holds {data.Length} bytes");
@@ -62,7 +66,7 @@ public sealed class UploadStore(StorageLayout layout, BlobStore blobs)
     public async Task CommitAsync(string id, Digest digest, UploadProgress? progress, CancellationToken cancellationToken)
     {
         // Held from the check to the rename, so no request can add bytes to what was verified.
-        await using var data = OpenData(id, FileAccess.ReadWrite);
+        await using var data = await OpenDataAsync(id, FileAccess.ReadWrite, cancellationToken);
         var length = data.Length;
         var actualHex = progress is { Sha256Hex: { } known } && progress.Length == length && digest.Algorithm == Digest.Sha256
             ? known
@@ -92,7 +96,7 @@ public sealed class UploadStore(StorageLayout layout, BlobStore blobs)
         }
     }
 
-    private FileStream OpenData(string id, FileAccess access)
+    private async Task<FileStream> OpenDataAsync(string id, FileAccess access, CancellationToken cancellationToken)
     {
         FileStream data;
         try
@@ -106,14 +110,23 @@ public sealed class UploadStore(StorageLayout layout, BlobStore blobs)
 
         // Exclusive: two requests on one upload URL at once (a retry racing its original) must not both pass
         // the offset check and interleave their bytes under a running digest that then looks valid.
-        if (!FileLock.TryLockExclusive(data.SafeFileHandle))
+        var locked = false;
+        try
         {
-            data.Dispose();
-            throw new RegistryException(OciErrorCode.BlobUploadInvalid, $"another request is writing to upload {id}; wait for it, then ask for the upload's status");
+            locked = await FileLock.TryLockExclusiveAsync(data.SafeFileHandle, LockPatience, cancellationToken);
+            return locked ? data : throw Busy(id);
         }
-
-        return data;
+        finally
+        {
+            if (!locked)
+            {
+                await data.DisposeAsync();
+            }
+        }
     }
+
+    private static RegistryException Busy(string id) =>
+        new(OciErrorCode.BlobUploadInvalid, $"another request is writing to upload {id}; wait for it, then ask for the upload's status");
 
     private static RegistryException Unknown(string id) =>
         new(OciErrorCode.BlobUploadUnknown, $"upload {id} is unknown: it finished, was cancelled or expired; start a new upload");
