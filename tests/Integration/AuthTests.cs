@@ -141,6 +141,37 @@ public sealed class AuthTests
     }
 
     [Fact]
+    public async Task FailedLogins_ThroughTrustedProxy_AreCountedPerForwardedClient_WhileOthersCannotForgeTheHeader()
+    {
+        await using var server = await RegistryServer.StartAsync(new Dictionary<string, string?> { ["TRUSTED_PROXIES"] = "127.0.0.4, 10.0.0.0/8" });
+        using var proxyWithGuess = server.CreateClient(RegistryServer.Username, "guess", FromAddress(IPAddress.Parse("127.0.0.4")));
+        using var proxyWithLogin = server.CreateClient(RegistryServer.Username, RegistryServer.Password, FromAddress(IPAddress.Parse("127.0.0.4")));
+        using var forger = server.CreateClient(RegistryServer.Username, "guess", FromAddress(IPAddress.Parse("127.0.0.5")));
+
+        // The guessing client arrives directly and through a second trusted proxy (10.1.2.3): one client either way.
+        var guesses = new List<HttpStatusCode>();
+        for (var i = 0; i < 11; i++)
+        {
+            guesses.Add(await GetBaseAsync(proxyWithGuess, i % 2 == 0 ? "203.0.113.7" : "203.0.113.7, 10.1.2.3"));
+        }
+
+        var guesserWithLogin = await GetBaseAsync(proxyWithLogin, "203.0.113.7");
+        var otherClient = await GetBaseAsync(proxyWithLogin, "203.0.113.8");
+
+        // An address that is not a trusted proxy is throttled as itself, whatever client it names.
+        var forged = new List<HttpStatusCode>();
+        for (var i = 0; i < 11; i++)
+        {
+            forged.Add(await GetBaseAsync(forger, $"198.51.100.{i}"));
+        }
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, guesses[^1]);
+        Assert.Equal(HttpStatusCode.TooManyRequests, guesserWithLogin);
+        Assert.Equal(HttpStatusCode.OK, otherClient);
+        Assert.Equal(HttpStatusCode.TooManyRequests, forged[^1]);
+    }
+
+    [Fact]
     public async Task SkopeoLogin_ThenCopyWithStoredCredentials_Works()
     {
         await using var server = await RegistryServer.StartAsync();
@@ -165,6 +196,14 @@ public sealed class AuthTests
     }
 
     /// <summary>Connects from a chosen loopback address, so one test can play several clients.</summary>
+    private static async Task<HttpStatusCode> GetBaseAsync(HttpClient client, string forwardedFor)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/v2/");
+        request.Headers.Add("X-Forwarded-For", forwardedFor);
+        using var response = await client.SendAsync(request);
+        return response.StatusCode;
+    }
+
     private static SocketsHttpHandler FromAddress(IPAddress local) => new()
     {
         ConnectCallback = async (context, cancellationToken) =>

@@ -28,6 +28,8 @@ public sealed class SettingsTests
     [InlineData("LOG_LEVEL", "verbose", "LOG_LEVEL 'verbose' must be one of error, warn, info, debug")]
     [InlineData("LOG_FORMAT", "xml", "LOG_FORMAT 'xml' must be 'text' or 'json'")]
     [InlineData("HTPASSWD_FILE", "/nonexistent/htpasswd", "HTPASSWD_FILE '/nonexistent/htpasswd' does not exist")]
+    [InlineData("TRUSTED_PROXIES", "10.0.0.5,proxy.local", "TRUSTED_PROXIES entry 'proxy.local' is not an IP address or network")]
+    [InlineData("TRUSTED_PROXIES", "10.0.0.0/33", "TRUSTED_PROXIES entry '10.0.0.0/33' is not an IP address or network")]
     [InlineData("REMOTE_URL", "registry-1.docker.io", "REMOTE_URL 'registry-1.docker.io' is not the absolute http(s) URL")]
     [InlineData("REMOTE_URL", "ftp://mirror", "REMOTE_URL 'ftp://mirror' is not the absolute http(s) URL")]
     public async Task Start_BadSetting_ExitsWithOneLineNamingIt(string name, string? value, string expected)

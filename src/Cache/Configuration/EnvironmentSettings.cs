@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Net;
 using Serilog.Events;
 
 namespace NeonRegistry.Configuration;
@@ -33,6 +34,7 @@ internal static class EnvironmentSettings
             Username = isCache ? null : ReadUsername(Get("USERNAME")),
             Password = isCache ? null : Get("PASSWORD") ?? throw new SettingsException("PASSWORD is required: the password of the registry login USERNAME"),
             HtpasswdFile = ReadExistingFile("HTPASSWD_FILE", Get("HTPASSWD_FILE")),
+            TrustedProxies = ReadNetworks("TRUSTED_PROXIES", Get("TRUSTED_PROXIES")),
             ReadOnly = ReadBoolean("READ_ONLY", Get("READ_ONLY"), defaultValue: false),
             DeleteEnabled = ReadBoolean("DELETE_ENABLED", Get("DELETE_ENABLED"), defaultValue: true),
             LogLevel = ReadLogLevel(Get("LOG_LEVEL")),
@@ -155,6 +157,15 @@ internal static class EnvironmentSettings
         "json" => true,
         _ => throw new SettingsException($"LOG_FORMAT '{value}' must be 'text' or 'json'"),
     };
+
+    private static IPNetwork[] ReadNetworks(string name, string? value) =>
+        value is null ? [] : [.. value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(entry => ReadNetwork(name, entry))];
+
+    /// <summary>A network (10.0.0.0/8) or a single address (10.0.0.5, fd00::1), which is a network of one.</summary>
+    private static IPNetwork ReadNetwork(string name, string entry) =>
+        IPNetwork.TryParse(entry, out var network) ? network
+        : IPAddress.TryParse(entry, out var address) ? new IPNetwork(address, address.GetAddressBytes().Length * 8)
+        : throw new SettingsException($"{name} entry '{entry}' is not an IP address or network such as 10.0.0.5 or 10.0.0.0/8");
 
     private static string? ReadExistingFile(string name, string? value) =>
         value is null || File.Exists(value) ? value : throw new SettingsException($"{name} '{value}' does not exist");

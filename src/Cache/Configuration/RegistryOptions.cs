@@ -1,3 +1,4 @@
+using System.Net;
 using Serilog.Events;
 
 namespace NeonRegistry.Configuration;
@@ -23,6 +24,12 @@ internal sealed record RegistryOptions
 
     /// <summary>An htpasswd file of extra users (bcrypt entries), re-read when it changes.</summary>
     public string? HtpasswdFile { get; init; }
+
+    /// <summary>
+    /// The proxies whose X-Forwarded-For names the client: the address the login throttle and the log lines see.
+    /// Empty, the header is ignored, since any client could write it.
+    /// </summary>
+    public IReadOnlyList<IPNetwork> TrustedProxies { get; init; } = [];
 
     /// <summary>When true, every write answers 405 UNSUPPORTED: the state garbage collection runs in.</summary>
     public bool ReadOnly { get; init; }

@@ -53,6 +53,7 @@ internal static class RegistryServices
         services.AddSingleton<BasicAuthentication>();
         services.AddSingleton<ReadOnlyGuard>();
 
+        services.AddForwardedClientAddress(options);
         services.AddHealthEndpoints();
         services.AddRegistryMetrics();
 
@@ -64,6 +65,11 @@ internal static class RegistryServices
     public static WebApplication MapRegistryApi(this WebApplication app)
     {
         var options = app.Services.GetRequiredService<RegistryOptions>();
+        if (options.TrustedProxies.Count > 0)
+        {
+            app.UseForwardedHeaders();
+        }
+
         app.UseRegistryRequestLogging();
         app.UseRegistryMetrics();
         app.UseExceptionHandler();
