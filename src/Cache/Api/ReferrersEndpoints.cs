@@ -1,15 +1,15 @@
+using NeonRegistry.Content;
 using NeonRegistry.Oci;
-using NeonRegistry.Storage;
 
 namespace NeonRegistry.Api;
 
 /// <summary>distribution-spec: Listing Referrers. Never 404: a subject without referrers gets an empty index.</summary>
-internal sealed class ReferrersEndpoints(ReferrersIndex referrers)
+internal sealed class ReferrersEndpoints(IContentSource content)
 {
     public async Task<IResult> ListAsync(HttpContext http, V2Route route, CancellationToken cancellationToken)
     {
         var subject = Digest.Parse(route.Argument);
-        IEnumerable<Descriptor> found = await referrers.ListAsync(route.Repository, subject, cancellationToken);
+        IEnumerable<Descriptor> found = await content.ListReferrersAsync(route.Repository, subject, cancellationToken);
         string? artifactType = http.Request.Query["artifactType"];
         if (!string.IsNullOrEmpty(artifactType))
         {

@@ -16,6 +16,12 @@ internal interface IContentSource
     /// <exception cref="RegistryException">As for manifests.</exception>
     Task<BlobContent?> GetBlobOrNullAsync(RepositoryName name, Digest digest, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The manifests that name <paramref name="subject"/> as their subject: a cache's include those the upstream
+    /// knows and it has not fetched yet.
+    /// </summary>
+    Task<IReadOnlyList<Descriptor>> ListReferrersAsync(RepositoryName name, Digest subject, CancellationToken cancellationToken);
+
     /// <summary>Every tag of the repository in ordinal order, or null when the repository is unknown.</summary>
     Task<IReadOnlyList<string>?> ListTagsOrNullAsync(RepositoryName name, CancellationToken cancellationToken);
 }

@@ -4,7 +4,7 @@ using NeonRegistry.Storage;
 namespace NeonRegistry.Content;
 
 /// <summary>A primary registry's pulls: straight from its own store.</summary>
-internal sealed class LocalContentSource(ManifestStore manifests, BlobStore blobs, TagStore tags) : IContentSource
+internal sealed class LocalContentSource(ManifestStore manifests, BlobStore blobs, TagStore tags, ReferrersIndex referrers) : IContentSource
 {
     public async Task<ManifestContent?> GetManifestOrNullAsync(RepositoryName name, Reference reference, CancellationToken cancellationToken) =>
         await manifests.GetOrNullAsync(name, reference, cancellationToken) is { } manifest
@@ -13,6 +13,9 @@ internal sealed class LocalContentSource(ManifestStore manifests, BlobStore blob
 
     public Task<BlobContent?> GetBlobOrNullAsync(RepositoryName name, Digest digest, CancellationToken cancellationToken) =>
         Task.FromResult(blobs.FindOrNull(name, digest) is { } blob ? BlobContent.Committed(blob, CacheStatus.Local) : null);
+
+    public Task<IReadOnlyList<Descriptor>> ListReferrersAsync(RepositoryName name, Digest subject, CancellationToken cancellationToken) =>
+        referrers.ListAsync(name, subject, cancellationToken);
 
     public Task<IReadOnlyList<string>?> ListTagsOrNullAsync(RepositoryName name, CancellationToken cancellationToken) =>
         Task.FromResult(tags.ListOrNull(name));

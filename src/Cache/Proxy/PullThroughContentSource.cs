@@ -20,6 +20,7 @@ internal sealed partial class PullThroughContentSource(
     ManifestStore manifests,
     BlobStore blobs,
     TagStore tags,
+    ReferrersIndex referrers,
     StorageLayout layout,
     BlobFills fills,
     BlobLeases leases,
@@ -126,6 +127,26 @@ internal sealed partial class PullThroughContentSource(
         }
     }
 
+    /// <summary>
+    /// Referrers change as signatures and attestations are added, so the upstream is asked every time; what the
+    /// cache holds is added to its answer, and is the whole answer when the upstream cannot give one.
+    /// </summary>
+    public async Task<IReadOnlyList<Descriptor>> ListReferrersAsync(RepositoryName name, Digest subject, CancellationToken cancellationToken)
+    {
+        var cached = await referrers.ListAsync(name, subject, cancellationToken);
+        try
+        {
+            var known = await AsUpstreamFaultAsync(
+                () => UpstreamReferrers.FetchAsync(upstream, UpstreamNames.Of(name, options), name.Value, subject, cancellationToken), cancellationToken);
+            return [.. known.Concat(cached).DistinctBy(d => d.Digest)];
+        }
+        catch (RegistryException e) when (e.Code is OciErrorCode.Unavailable or OciErrorCode.TooManyRequests or OciErrorCode.NameUnknown)
+        {
+            LogStale(logger, name.Value, $"referrers/{subject}", e.Message);
+            return cached;
+        }
+    }
+
     private Task<IReadOnlyList<string>?> FetchTagsAsync(RepositoryName name, CancellationToken cancellationToken) =>
         UpstreamTagList.FetchAsync(upstream, UpstreamNames.Of(name, options), name.Value, cancellationToken);
 
@@ -163,7 +184,7 @@ internal sealed partial class PullThroughContentSource(
             return null;
         }
 
-        var content = await ReadBoundedAsync(response, timeout.Token);
+        var content = await UpstreamResponses.ReadManifestAsync(response, upstream, timeout.Token);
         var contentType = response.Content.Headers.ContentType?.MediaType;
         var expected = Digest.TryParse(reference, out var asked) ? asked : DigestHeader(response) ?? Digest.Compute(content);
         var stored = await manifests.StoreFetchedAsync(
@@ -217,32 +238,6 @@ internal sealed partial class PullThroughContentSource(
             LogFill(name.Value, digest, fill, clock.GetElapsedTime(started));
         });
         return fill;
-    }
-
-    /// <summary>Reads a manifest body, refusing one over the limit whether or not the upstream announced its length.</summary>
-    private async Task<byte[]> ReadBoundedAsync(HttpResponseMessage response, CancellationToken cancellationToken)
-    {
-        const int limit = ManifestStore.MaxContentLength;
-        if (response.Content.Headers.ContentLength > limit)
-        {
-            throw upstream.Unavailable($"sent a manifest of {response.Content.Headers.ContentLength} bytes, over the {limit} byte limit");
-        }
-
-        await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
-        using var buffer = new MemoryStream();
-        var chunk = new byte[64 * 1024];
-        int read;
-        while ((read = await body.ReadAsync(chunk, cancellationToken)) > 0)
-        {
-            if (buffer.Length + read > limit)
-            {
-                throw upstream.Unavailable($"sent a manifest over the {limit} byte limit");
-            }
-
-            buffer.Write(chunk, 0, read);
-        }
-
-        return buffer.ToArray();
     }
 
     /// <summary>

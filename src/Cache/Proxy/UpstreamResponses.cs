@@ -1,5 +1,6 @@
 using System.Net;
 using NeonRegistry.Oci;
+using NeonRegistry.Storage;
 
 namespace NeonRegistry.Proxy;
 
@@ -35,6 +36,33 @@ internal static class UpstreamResponses
             default:
                 throw upstream.Unavailable($"answered {(int)response.StatusCode} {response.ReasonPhrase}");
         }
+    }
+
+    /// <summary>Reads a manifest body, refusing one over the limit whether or not the upstream announced its length.</summary>
+    /// <exception cref="RegistryException">UNAVAILABLE for a body over the limit.</exception>
+    public static async Task<byte[]> ReadManifestAsync(HttpResponseMessage response, UpstreamClient upstream, CancellationToken cancellationToken)
+    {
+        const int limit = ManifestStore.MaxContentLength;
+        if (response.Content.Headers.ContentLength > limit)
+        {
+            throw upstream.Unavailable($"sent a manifest of {response.Content.Headers.ContentLength} bytes, over the {limit} byte limit");
+        }
+
+        await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
+        using var buffer = new MemoryStream();
+        var chunk = new byte[64 * 1024];
+        int read;
+        while ((read = await body.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            if (buffer.Length + read > limit)
+            {
+                throw upstream.Unavailable($"sent a manifest over the {limit} byte limit");
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        return buffer.ToArray();
     }
 
     private static TimeSpan? RetryAfterOf(HttpResponseMessage response) =>

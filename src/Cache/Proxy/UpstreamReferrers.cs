@@ -1,0 +1,34 @@
+using NeonRegistry.Oci;
+
+namespace NeonRegistry.Proxy;
+
+/// <summary>
+/// The referrers of a subject as the upstream knows them (distribution-spec: Listing Referrers). An upstream
+/// without the referrers API (distribution 2.8, for one, answers 404) is read the way clients read it: from the
+/// index tagged with the subject's digest, <c>sha256-&lt;hex&gt;</c> (the referrers tag schema).
+/// </summary>
+internal static class UpstreamReferrers
+{
+    /// <returns>The referrers' descriptors; empty when the upstream knows none.</returns>
+    /// <exception cref="RegistryException">As <see cref="UpstreamResponses.IsFound"/>; MANIFEST_INVALID for a body that is not an index.</exception>
+    public static async Task<IReadOnlyList<Descriptor>> FetchAsync(
+        UpstreamClient upstream, string upstreamName, string repository, Digest subject, CancellationToken cancellationToken)
+    {
+        using var api = await upstream.SendAsync(HttpMethod.Get, upstreamName, $"referrers/{subject}", MediaTypes.OciIndex, cancellationToken);
+        if (UpstreamResponses.IsFound(api, upstream, repository))
+        {
+            return await ReadIndexAsync(api, upstream, cancellationToken);
+        }
+
+        using var tagged = await upstream.SendAsync(HttpMethod.Get, upstreamName, $"manifests/{subject.Algorithm}-{subject.Hex}", MediaTypes.OciIndex, cancellationToken);
+        return UpstreamResponses.IsFound(tagged, upstream, repository) ? await ReadIndexAsync(tagged, upstream, cancellationToken) : [];
+    }
+
+    private static async Task<IReadOnlyList<Descriptor>> ReadIndexAsync(HttpResponseMessage response, UpstreamClient upstream, CancellationToken cancellationToken)
+    {
+        var content = await UpstreamResponses.ReadManifestAsync(response, upstream, cancellationToken);
+        var index = ManifestDocument.Parse(content, MediaTypes.OciIndex);
+        // Passed on to clients: an entry without a well-formed digest is the upstream's error, not theirs to parse.
+        return [.. index.Manifests.Where(d => Digest.TryParse(d.Digest, out _))];
+    }
+}
