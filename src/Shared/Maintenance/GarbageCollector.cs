@@ -1,3 +1,4 @@
+using Microsoft.Win32.SafeHandles;
 using NeonRegistry.Storage;
 
 namespace NeonRegistry.Maintenance;
@@ -24,9 +25,12 @@ namespace NeonRegistry.Maintenance;
 public sealed class GarbageCollector(StorageLayout layout, TimeProvider clock)
 {
     /// <returns>What was kept and deleted; <see cref="GarbageCollectionSummary.Interrupted"/> when cancelled.</returns>
+    /// <exception cref="IOException">Another run, on this or another host sharing the store, has not finished.</exception>
     public async Task<GarbageCollectionSummary> RunAsync(GarbageCollectionOptions options, IMaintenanceReporter reporter, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(options.Grace, TimeSpan.Zero, nameof(options));
+        // A dry run only reads, and must leave the store exactly as it was: it takes no lock.
+        using var runLock = options.DryRun ? null : await TakeRunLockAsync();
         var started = clock.GetTimestamp();
         var tally = new CollectionTally(options, reporter, clock.GetUtcNow() - options.Grace);
         try
@@ -43,5 +47,21 @@ public sealed class GarbageCollector(StorageLayout layout, TimeProvider clock)
         }
 
         return tally.ToSummary(interrupted: false, clock.GetElapsedTime(started));
+    }
+
+    /// <summary>
+    /// One deleting run at a time per store: two would each report what the other deleted, and an operator who starts a
+    /// second run (a retry, a cron overlap) should hear that the first is still going.
+    /// </summary>
+    private async Task<SafeFileHandle> TakeRunLockAsync()
+    {
+        var file = File.OpenHandle(layout.GarbageCollectionLock, FileMode.OpenOrCreate, FileAccess.ReadWrite);
+        if (await FileLock.TryLockExclusiveAsync(file, patience: TimeSpan.Zero, CancellationToken.None))
+        {
+            return file;
+        }
+
+        file.Dispose();
+        throw new IOException($"another garbage-collect is running on this store (it holds {layout.GarbageCollectionLock}); wait for it to finish");
     }
 }

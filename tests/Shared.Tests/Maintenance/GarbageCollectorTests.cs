@@ -207,6 +207,34 @@ public sealed class GarbageCollectorTests : IDisposable
         Assert.True(_store.Manifests.Exists(App, image.Digest));
     }
 
+    [Fact]
+    public async Task Run_WhileAnotherRunIsGoing_IsRefusedAndDeletesNothing_ThenTheNextRunProceeds()
+    {
+        var orphan = await _store.PushBlobAsync(App, _builder.RandomBytes(300));
+        FileAges.Backdate(_store.Root, Old);
+        Exception? refusal = null;
+        var blobExistedDuringSecondRun = false;
+        // The second run starts while the first reports its first progress, on the first run's thread.
+        var first = new RecordingReporter(_ =>
+        {
+            if (refusal is null)
+            {
+                refusal = Record.Exception(() => CollectAsync().GetAwaiter().GetResult());
+                blobExistedDuringSecondRun = _store.Blobs.Exists(orphan);
+            }
+        });
+
+        var summary = await CollectAsync(reporter: first);
+        var next = await CollectAsync();
+
+        var refused = Assert.IsType<IOException>(refusal);
+        Assert.Contains("another garbage-collect is running on this store", refused.Message);
+        Assert.True(blobExistedDuringSecondRun);
+        Assert.Equal(1, summary.BlobsDeleted);
+        Assert.False(_store.Blobs.Exists(orphan));
+        Assert.Equal(0, next.BlobsDeleted);
+    }
+
     private Task<GarbageCollectionSummary> CollectAsync(GarbageCollectionOptions? options = null, RecordingReporter? reporter = null) =>
         new GarbageCollector(_store.Layout, TimeProvider.System)
             .RunAsync(options ?? new GarbageCollectionOptions(), reporter ?? new RecordingReporter(), CancellationToken.None);
