@@ -82,7 +82,7 @@ internal sealed class UpstreamAuthenticator(UpstreamOptions options, IMemoryCach
     private async Task<string> FetchTokenAsync(HttpClient http, BearerChallenge challenge, CancellationToken cancellationToken)
     {
         var sendCredentials = options.User is not null;
-        if (sendCredentials && !IsTrustedRealm(challenge.Realm))
+        if (sendCredentials && !TokenRealmTrust.IsTrusted(challenge.Realm, options))
         {
             throw new RegistryException(
                 OciErrorCode.Unavailable,
@@ -120,24 +120,6 @@ internal sealed class UpstreamAuthenticator(UpstreamOptions options, IMemoryCach
 
         logger.LogDebug("Fetched an upstream token for {Scope}, valid {Lifetime}", challenge.Scope, lifetime);
         return value;
-    }
-
-    /// <summary>The upstream's own host or a sibling on its registrable domain (registry-1.docker.io and auth.docker.io).</summary>
-    private bool IsTrustedRealm(Uri realm)
-    {
-        var upstream = options.RemoteUrl.Host;
-        if (realm.Host.Equals(upstream, StringComparison.OrdinalIgnoreCase) || options.TrustedTokenHosts.Contains(realm.Host, StringComparer.OrdinalIgnoreCase))
-        {
-            return true;
-        }
-
-        if (IPAddress.TryParse(upstream, out _) || !upstream.Contains('.'))
-        {
-            return false;
-        }
-
-        var domain = string.Join('.', upstream.Split('.')[^2..]);
-        return realm.Host.EndsWith("." + domain, StringComparison.OrdinalIgnoreCase) || realm.Host.Equals(domain, StringComparison.OrdinalIgnoreCase);
     }
 
     private AuthenticationHeaderValue? Basic() =>
