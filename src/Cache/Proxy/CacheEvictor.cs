@@ -11,6 +11,11 @@ namespace NeonRegistry.Proxy;
 /// is never evicted; an evicted blob is simply fetched again when next pulled. Manifests are never evicted either:
 /// they are small, they are what a cache serves stale while its upstream is down, and they are served from memory,
 /// so their access times say nothing about their use.
+/// <para>
+/// Measuring the store stats every blob, so it is done only when the blobs stored since the last measure may have
+/// crossed the limit, and every few minutes besides, to see what else changed the store (garbage-collect, an
+/// operator).
+/// </para>
 /// </summary>
 internal sealed partial class CacheEvictor(
     UpstreamOptions options,
@@ -18,9 +23,25 @@ internal sealed partial class CacheEvictor(
     BlobFills fills,
     BlobLeases leases,
     CacheMetrics metrics,
+    TimeProvider clock,
     ILogger<CacheEvictor> logger) : BackgroundService
 {
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan RemeasureInterval = TimeSpan.FromMinutes(5);
+
+    private long _measuredBytes;
+    private long _storedSinceMeasure;
+    private long _measuredAt;
+    private volatile bool _measured;
+
+    /// <summary>Counts a blob the cache has just stored towards the next check against the limit.</summary>
+    public void NoteStored(long bytes) => Interlocked.Add(ref _storedSinceMeasure, bytes);
+
+    /// <summary>Whether the store may have outgrown the limit, or has not been measured for a while.</summary>
+    public bool IsMeasureDue =>
+        !_measured
+        || Interlocked.Read(ref _measuredBytes) + Interlocked.Read(ref _storedSinceMeasure) > options.SizeLimitBytes
+        || clock.GetElapsedTime(Interlocked.Read(ref _measuredAt)) >= RemeasureInterval;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -29,7 +50,10 @@ internal sealed partial class CacheEvictor(
         {
             try
             {
-                EvictOnce();
+                if (IsMeasureDue)
+                {
+                    EvictOnce();
+                }
             }
             catch (IOException e)
             {
@@ -42,17 +66,14 @@ internal sealed partial class CacheEvictor(
     /// <returns>The number of blobs evicted.</returns>
     public int EvictOnce()
     {
+        // Reset before the listing: a blob stored meanwhile is counted by this listing or the next check, or both.
+        Interlocked.Exchange(ref _storedSinceMeasure, 0);
         var root = new DirectoryInfo(layout.BlobsRoot);
-        if (!root.Exists)
-        {
-            return 0;
-        }
-
-        var files = root.EnumerateFiles("*", SearchOption.AllDirectories).Where(f => !StorageLayout.IsHidden(f.Name)).ToList();
+        var files = root.Exists ? root.EnumerateFiles("*", SearchOption.AllDirectories).Where(f => !StorageLayout.IsHidden(f.Name)).ToList() : [];
         var total = files.Sum(f => f.Length);
-        metrics.BytesStored.Set(total);
         if (total <= options.SizeLimitBytes)
         {
+            Measured(total);
             return 0;
         }
 
@@ -79,9 +100,17 @@ internal sealed partial class CacheEvictor(
         }
 
         metrics.Evictions.Inc(evicted);
-        metrics.BytesStored.Set(total);
+        Measured(total);
         LogEvicted(logger, evicted, total);
         return evicted;
+    }
+
+    private void Measured(long total)
+    {
+        metrics.BytesStored.Set(total);
+        Interlocked.Exchange(ref _measuredBytes, total);
+        Interlocked.Exchange(ref _measuredAt, clock.GetTimestamp());
+        _measured = true;
     }
 
     /// <summary>Every digest some repository holds as a manifest revision (_manifests/revisions/&lt;alg&gt;/&lt;hex&gt;).</summary>

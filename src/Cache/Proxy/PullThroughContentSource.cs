@@ -24,6 +24,7 @@ internal sealed partial class PullThroughContentSource(
     StorageLayout layout,
     BlobFills fills,
     BlobLeases leases,
+    CacheEvictor evictor,
     TimeProvider clock,
     IHostApplicationLifetime lifetime,
     CacheMetrics metrics,
@@ -264,6 +265,7 @@ internal sealed partial class PullThroughContentSource(
 
     private void Commit(RepositoryName name, Digest digest, string verifiedFile)
     {
+        evictor.NoteStored(new FileInfo(verifiedFile).Length);
         blobs.Commit(verifiedFile, digest);
         blobs.Link(name, digest);
     }
