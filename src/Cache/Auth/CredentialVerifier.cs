@@ -3,7 +3,7 @@ using System.Text;
 using Microsoft.Extensions.Caching.Memory;
 using NeonRegistry.Configuration;
 using NeonRegistry.Metrics;
-using NeonRegistry.Proxy;
+using NeonRegistry.Concurrency;
 
 namespace NeonRegistry.Auth;
 

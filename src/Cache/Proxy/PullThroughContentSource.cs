@@ -1,4 +1,5 @@
 using System.Text.Json;
+using NeonRegistry.Concurrency;
 using NeonRegistry.Configuration;
 using NeonRegistry.Content;
 using NeonRegistry.Metrics;

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 
-namespace NeonRegistry.Proxy;
+namespace NeonRegistry.Concurrency;
 
 /// <summary>Runs one operation per key at a time; concurrent callers with the same key share its result.</summary>
 internal sealed class SingleFlight<TKey, TValue>
