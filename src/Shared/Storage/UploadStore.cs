@@ -110,18 +110,26 @@ public sealed class UploadStore(StorageLayout layout, BlobStore blobs)
 
         // Exclusive: two requests on one upload URL at once (a retry racing its original) must not both pass
         // the offset check and interleave their bytes under a running digest that then looks valid.
-        var locked = false;
         try
         {
-            locked = await FileLock.TryLockExclusiveAsync(data.SafeFileHandle, LockPatience, cancellationToken);
-            return locked ? data : throw Busy(id);
-        }
-        finally
-        {
-            if (!locked)
+            if (!await FileLock.TryLockExclusiveAsync(data.SafeFileHandle, LockPatience, cancellationToken))
             {
-                await data.DisposeAsync();
+                throw Busy(id);
             }
+
+            // The holder may have been the commit, which moved this very file into the blob store: a chunk
+            // appended now would change a published blob under its digest.
+            if (!File.Exists(layout.UploadData(id)))
+            {
+                throw Unknown(id);
+            }
+
+            return data;
+        }
+        catch
+        {
+            await data.DisposeAsync();
+            throw;
         }
     }
 

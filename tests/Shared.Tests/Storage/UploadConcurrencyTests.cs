@@ -39,6 +39,26 @@ public sealed class UploadConcurrencyTests : IDisposable
     }
 
     [Fact]
+    public async Task AppendAsync_WaitingWhileTheCommitPublishesTheUpload_IsUnknownAndLeavesTheBlobAlone()
+    {
+        var id = _store.Uploads.Start();
+        await _store.Uploads.AppendAsync(id, 0, new MemoryStream([1, 2, 3]), null, CancellationToken.None);
+        var digest = Digest.Compute([1, 2, 3]);
+        // Stands in for a commit holding the lock: the late chunk opens the upload, then waits for the lock.
+        var committing = new FileStream(_store.Layout.UploadData(id), FileMode.Open, FileAccess.ReadWrite);
+        Assert.True(await FileLock.TryLockExclusiveAsync(committing.SafeFileHandle, TimeSpan.Zero, CancellationToken.None));
+        var lateChunk = _store.Uploads.AppendAsync(id, 3, new MemoryStream([6, 6, 6]), null, CancellationToken.None);
+        _store.Blobs.Commit(_store.Layout.UploadData(id), digest);
+        _store.Uploads.Cancel(id);
+        await committing.DisposeAsync();
+
+        var refusal = await Assert.ThrowsAsync<RegistryException>(() => lateChunk);
+
+        Assert.Equal(OciErrorCode.BlobUploadUnknown, refusal.Code);
+        Assert.Equal([1, 2, 3], await File.ReadAllBytesAsync(_store.Layout.Blob(digest)));
+    }
+
+    [Fact]
     public async Task AppendThenCommit_WhileTheProcessStartsChildren_AreNeverRefused()
     {
         // Between fork and exec a child holds a copy of every open handle, and with it the upload's lock, after
