@@ -155,6 +155,24 @@ public sealed class PullThroughFillTests
         Assert.False(evictor.IsMeasureDue);
     }
 
+    [Fact]
+    public async Task Eviction_DeletesTempFilesOfDownloadsAbandonedLongAgo_AndNoOthers()
+    {
+        await using var setup = await PullThroughSetup.StartAsync();
+        var directory = Path.Combine(setup.Cache.StoragePath, "blobs", "sha256", "ab");
+        Directory.CreateDirectory(directory);
+        var abandoned = Path.Combine(directory, ".tmp-abandoned");
+        var running = Path.Combine(directory, ".tmp-running");
+        await File.WriteAllBytesAsync(abandoned, new byte[1024]);
+        await File.WriteAllBytesAsync(running, new byte[1024]);
+        File.SetLastWriteTimeUtc(abandoned, DateTime.UtcNow - TimeSpan.FromHours(2));
+
+        setup.Cache.Services.GetRequiredService<CacheEvictor>().EvictOnce();
+
+        Assert.False(File.Exists(abandoned));
+        Assert.True(File.Exists(running));
+    }
+
     private static string BlobPath(RegistryServer server, string digest)
     {
         var hex = digest["sha256:".Length..];

@@ -69,7 +69,9 @@ internal sealed partial class CacheEvictor(
         // Reset before the listing: a blob stored meanwhile is counted by this listing or the next check, or both.
         Interlocked.Exchange(ref _storedSinceMeasure, 0);
         var root = new DirectoryInfo(layout.BlobsRoot);
-        var files = root.Exists ? root.EnumerateFiles("*", SearchOption.AllDirectories).Where(f => !StorageLayout.IsHidden(f.Name)).ToList() : [];
+        var listed = root.Exists ? root.EnumerateFiles("*", SearchOption.AllDirectories).ToList() : [];
+        DeleteAbandonedDownloads(listed);
+        var files = listed.Where(f => !StorageLayout.IsHidden(f.Name)).ToList();
         var total = files.Sum(f => f.Length);
         if (total <= options.SizeLimitBytes)
         {
@@ -103,6 +105,21 @@ internal sealed partial class CacheEvictor(
         Measured(total);
         LogEvicted(logger, evicted, total);
         return evicted;
+    }
+
+    /// <summary>
+    /// Deletes the temp files of downloads that stopped long ago: left by a cache killed mid-download, they are
+    /// not blobs, so nothing else would ever count or remove them. A download still running writes to its file at
+    /// least once per idle timeout.
+    /// </summary>
+    private void DeleteAbandonedDownloads(List<FileInfo> listed)
+    {
+        var abandonedAfter = TimeSpan.FromTicks(Math.Max(TimeSpan.FromHours(1).Ticks, options.IdleTimeout.Ticks * 2));
+        var cutoff = clock.GetUtcNow().UtcDateTime - abandonedAfter;
+        foreach (var file in listed.Where(f => f.Name.StartsWith(AtomicFile.TempPrefix, StringComparison.Ordinal) && f.LastWriteTimeUtc < cutoff))
+        {
+            file.Delete();
+        }
     }
 
     private void Measured(long total)

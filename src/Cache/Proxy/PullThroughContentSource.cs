@@ -218,9 +218,10 @@ internal sealed partial class PullThroughContentSource(
         Stream body;
         try
         {
+            // The body first: the fill creates its temp file, which nothing would delete if the body then failed.
+            body = await response.Content.ReadAsStreamAsync(stopping);
             var finalPath = layout.Blob(digest);
             fill = new BlobFill(digest, response.Content.Headers.ContentLength, AtomicFile.TempPathFor(finalPath), finalPath);
-            body = await response.Content.ReadAsStreamAsync(stopping);
         }
         catch
         {
