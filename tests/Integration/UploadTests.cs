@@ -118,6 +118,42 @@ public sealed class UploadTests
     }
 
     [Fact]
+    public async Task Patch_NextChunkSentToTheFirstLocation_IsAcceptedByItsContentRange()
+    {
+        await using var server = await RegistryServer.StartAsync();
+        var content = TestContent.RandomBytes(3000);
+        var digest = TestContent.DigestOf(content);
+        var location = await StartAsync(server.Client, "app");
+
+        // Every chunk, and the closing PUT with the last one, go to the Location of the POST.
+        using var first = await PatchAsync(server.Client, location, content, 0, 1000);
+        using var second = await PatchAsync(server.Client, location, content, 1000, 1000);
+        var last = RegistryApi.Octets(content, 2000, 1000);
+        last.Headers.TryAddWithoutValidation("Content-Range", "2000-2999");
+        using var put = await server.Client.PutAsync($"{location}&digest={digest}", last);
+
+        Assert.Equal(HttpStatusCode.Accepted, second.StatusCode);
+        Assert.Equal("0-1999", second.Header("Range"));
+        Assert.Equal(HttpStatusCode.Created, put.StatusCode);
+        Assert.Equal(content, await server.Client.GetByteArrayAsync($"/v2/app/blobs/{digest}"));
+    }
+
+    [Fact]
+    public async Task Patch_StreamedChunkSentToAStaleLocation_Returns416AndAppendsNothing()
+    {
+        await using var server = await RegistryServer.StartAsync();
+        var location = await StartAsync(server.Client, "app");
+        using var first = await server.Client.PatchAsync(location, RegistryApi.Octets(TestContent.RandomBytes(100)));
+
+        // No Content-Range: only the URL says where the chunk goes, and it says byte 0.
+        using var retried = await server.Client.PatchAsync(location, RegistryApi.Octets(TestContent.RandomBytes(100)));
+        using var status = await server.Client.GetAsync(first.Headers.Location!.OriginalString);
+
+        Assert.Equal(HttpStatusCode.RequestedRangeNotSatisfiable, retried.StatusCode);
+        Assert.Equal("0-99", status.Header("Range"));
+    }
+
+    [Fact]
     public async Task Patch_MalformedContentRange_Returns416()
     {
         await using var server = await RegistryServer.StartAsync();

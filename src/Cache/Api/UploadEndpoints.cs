@@ -35,7 +35,7 @@ internal sealed class UploadEndpoints(UploadStore uploads, BlobStore blobs, Uplo
     public async Task<IResult> PatchAsync(HttpContext http, V2Route route, CancellationToken cancellationToken)
     {
         var state = Verify(http, route);
-        if (CheckPosition(http, state) is { } refusal)
+        if (CheckPosition(http, ref state) is { } refusal)
         {
             return refusal;
         }
@@ -51,7 +51,7 @@ internal sealed class UploadEndpoints(UploadStore uploads, BlobStore blobs, Uplo
         var progress = state.Progress;
         if (HasBody(http))
         {
-            if (CheckPosition(http, state) is { } refusal)
+            if (CheckPosition(http, ref state) is { } refusal)
             {
                 return refusal;
             }
@@ -104,20 +104,25 @@ internal sealed class UploadEndpoints(UploadStore uploads, BlobStore blobs, Uplo
         tokens.Verify(http.Request.Query["_state"], route.Repository, route.Argument);
 
     /// <summary>
-    /// Refuses a chunk that does not continue the upload where it stands: a stale state token (another chunk
-    /// landed since) or a Content-Range that starts elsewhere. 416 with the true <c>Range</c> lets the client resume.
+    /// Refuses a chunk that does not continue the upload where it stands, with 416 and the true <c>Range</c> so the
+    /// client can resume. Clients SHOULD, not must, send each chunk to the latest Location: a Content-Range that
+    /// starts where the upload stands is enough, and moves <paramref name="state"/> there. Without one, the URL's
+    /// own offset must match, so a retried streamed chunk is never appended twice.
     /// </summary>
-    private IResult? CheckPosition(HttpContext http, UploadState state)
+    private IResult? CheckPosition(HttpContext http, ref UploadState state)
     {
         var length = uploads.LengthOrNull(state.UploadId) ?? throw UnknownUpload(state.UploadId);
         var header = http.Request.Headers.ContentRange.ToString();
-        var rangeOk = header.Length == 0 || (ContentRange.TryParse(header, out var range) && range.Start == length);
-        if (length == state.Offset && rangeOk)
+        var continues = header.Length == 0
+            ? length == state.Offset
+            : ContentRange.TryParse(header, out var range) && range.Start == length;
+        var current = length == state.Offset ? state : state with { Offset = length, Sha256Hex = null };
+        if (continues)
         {
+            state = current;
             return null;
         }
 
-        var current = length == state.Offset ? state : state with { Offset = length, Sha256Hex = null };
         WriteUploadHeaders(http, current);
         return OciResults.Error(
             OciErrorCode.RangeInvalid,
