@@ -12,6 +12,7 @@ public sealed class PathSafetyTests
     [InlineData("GET", "/v2/../../etc/manifests/latest")]
     [InlineData("GET", "/v2/a/%2e%2e/b/manifests/latest")]
     [InlineData("GET", "/v2/a%2Fb/manifests/latest")]
+    [InlineData("GET", "/v2/a%3Ab/manifests/latest")]
     [InlineData("GET", "/v2/a\\b/manifests/latest")]
     [InlineData("GET", "/v2/Upper/manifests/latest")]
     [InlineData("GET", "/v2/a//b/manifests/latest")]
@@ -29,6 +30,21 @@ public sealed class PathSafetyTests
         Assert.Equal(400, status);
         Assert.Contains("NAME_INVALID", response);
         AssertNothingOutsideRoot(server);
+    }
+
+    [Fact]
+    public async Task DigestWithEscapedColon_IsServedAsTheDigest()
+    {
+        await using var server = await RegistryServer.StartAsync();
+        var image = await server.Client.PushImageAsync("app", "v1");
+        var escaped = image.Digest.Replace(":", "%3a");
+
+        var (manifestStatus, manifest) = await RawHttp.SendAsync(server.BaseAddress, "GET", $"/v2/app/manifests/{escaped}", Login);
+        var (blobStatus, _) = await RawHttp.SendAsync(server.BaseAddress, "HEAD", $"/v2/app/blobs/{TestContent.DigestOf(image.Config).Replace(":", "%3A")}", Login);
+
+        Assert.Equal(200, manifestStatus);
+        Assert.Contains(image.Digest, manifest);
+        Assert.Equal(200, blobStatus);
     }
 
     [Fact]

@@ -6,7 +6,7 @@ namespace NeonRegistry.Api;
 /// A parsed <c>/v2/...</c> URL: which endpoint, which repository, and the trailing reference (tag, digest or
 /// upload id). Repository names hold '/', which ASP.NET route templates cannot express before a fixed suffix,
 /// so every /v2 path is parsed here, from the raw request target: nothing is decoded or normalised first, and
-/// any escape, backslash or control character is refused before a name exists.
+/// any escape but an escaped ':', backslash or control character is refused before a name exists.
 /// </summary>
 internal sealed record V2Route(V2RouteKind Kind, RepositoryName? Name, string? Reference)
 {
@@ -27,6 +27,13 @@ internal sealed record V2Route(V2RouteKind Kind, RepositoryName? Name, string? R
         if (!path.StartsWith("/v2/", StringComparison.Ordinal))
         {
             return null;
+        }
+
+        // A digest's ':' escaped (as encodeURIComponent does) is the one escape with a meaning here: ':' may only
+        // form a digest, so it opens no path trick, while every other escape stays refused.
+        if (path.Contains('%'))
+        {
+            path = path.Replace("%3A", ":", StringComparison.OrdinalIgnoreCase);
         }
 
         if (path.Any(c => c is '%' or '\\' || char.IsControl(c)))
