@@ -29,7 +29,7 @@ public sealed class PullThroughReferrersTests
         setup.Proxy.FailWith = 503;
         var whileDown = await ReferrersAsync(setup.Cache.Client, $"/v2/app/referrers/{image.Digest}");
 
-        Assert.Equal([sbom.Digest, signature.Digest], listed.Select(m => m.Digest).Order(StringComparer.Ordinal));
+        Assert.Equal(new[] { sbom.Digest, signature.Digest }.Order(StringComparer.Ordinal), listed.Select(m => m.Digest).Order(StringComparer.Ordinal));
         Assert.Equal(SignatureType, listed.Single(m => m.Digest == signature.Digest).ArtifactType);
         Assert.Equal("artifactType", filtered.Header("OCI-Filters-Applied"));
         Assert.Equal(sbom.Digest, Assert.Single(onlySbom).Digest);
