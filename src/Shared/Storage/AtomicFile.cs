@@ -2,7 +2,8 @@ namespace NeonRegistry.Storage;
 
 /// <summary>
 /// Publishes files so that a reader (in this process or another instance on the shared store) sees either the
-/// old content or the whole new content, never a part: write a sibling temp file, flush it to disk, rename.
+/// old content or the whole new content, never a part: write a sibling temp file, flush it to disk, rename, flush
+/// the directory that holds the new name.
 /// </summary>
 public static class AtomicFile
 {
@@ -20,6 +21,7 @@ public static class AtomicFile
             }
 
             File.Move(temp, path, overwrite: true);
+            DirectorySync.Flush(Path.GetDirectoryName(path)!);
         }
         catch
         {
@@ -42,8 +44,10 @@ public static class AtomicFile
     /// <summary>Moves a complete, flushed file into place, replacing what was there.</summary>
     public static void Publish(string completePath, string path)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var directory = Path.GetDirectoryName(path)!;
+        Directory.CreateDirectory(directory);
         File.Move(completePath, path, overwrite: true);
+        DirectorySync.Flush(directory);
     }
 
     public static void TryDelete(string path)

@@ -31,8 +31,10 @@ public sealed class BlobStore(StorageLayout layout)
         if (!File.Exists(link))
         {
             // An empty marker: its existence is the whole state, so creating it is already atomic.
-            Directory.CreateDirectory(Path.GetDirectoryName(link)!);
+            var directory = Path.GetDirectoryName(link)!;
+            Directory.CreateDirectory(directory);
             new FileStream(link, FileMode.OpenOrCreate, FileAccess.Write).Dispose();
+            DirectorySync.Flush(directory);
         }
     }
 
