@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using NeonRegistry.Integration.Support;
+using NeonRegistry.Storage;
 
 namespace NeonRegistry.Integration;
 
@@ -151,6 +152,29 @@ public sealed class UploadTests
 
         Assert.Equal(HttpStatusCode.RequestedRangeNotSatisfiable, retried.StatusCode);
         Assert.Equal("0-99", status.Header("Range"));
+    }
+
+    [Fact]
+    public async Task Patch_WhenAnotherChunkLandsWhileItWaitsForTheUpload_Returns416WithWhereToResume()
+    {
+        await using var server = await RegistryServer.StartAsync();
+        var location = await StartAsync(server.Client, "app");
+        var id = new Uri(server.BaseAddress, location).AbsolutePath.Split('/')[^1];
+        var data = new StorageLayout(server.StoragePath).UploadData(id);
+        var winner = new FileStream(data, FileMode.Open, FileAccess.ReadWrite);
+        Assert.True(await FileLock.TryLockExclusiveAsync(winner.SafeFileHandle, TimeSpan.Zero, CancellationToken.None));
+
+        // Passes the position check at byte 0, then waits for the lock the winner holds while its chunk lands.
+        var loser = PatchAsync(server.Client, location, TestContent.RandomBytes(1000), 0, 1000);
+        await Task.Delay(300);
+        winner.Write(TestContent.RandomBytes(500));
+        await winner.DisposeAsync();
+        using var refused = await loser;
+
+        Assert.Equal(HttpStatusCode.RequestedRangeNotSatisfiable, refused.StatusCode);
+        Assert.Equal("0-499", refused.Header("Range"));
+        Assert.Contains("_state=", refused.Headers.Location!.OriginalString);
+        Assert.Equal(500, new FileInfo(data).Length);
     }
 
     [Fact]

@@ -40,7 +40,11 @@ internal sealed class UploadEndpoints(UploadStore uploads, BlobStore blobs, Uplo
             return refusal;
         }
 
-        var progress = await AppendAsync(http, state, cancellationToken);
+        if (await AppendOrNullAsync(http, state, cancellationToken) is not { } progress)
+        {
+            return RangeRefusal(http, state, CurrentLength(state.UploadId));
+        }
+
         return UploadAccepted(http, state.With(progress));
     }
 
@@ -56,7 +60,12 @@ internal sealed class UploadEndpoints(UploadStore uploads, BlobStore blobs, Uplo
                 return refusal;
             }
 
-            progress = await AppendAsync(http, state, cancellationToken);
+            if (await AppendOrNullAsync(http, state, cancellationToken) is not { } appended)
+            {
+                return RangeRefusal(http, state, CurrentLength(state.UploadId));
+            }
+
+            progress = appended;
         }
 
         return await CommitAsync(http, route.Repository, state.UploadId, digest, progress, cancellationToken);
@@ -66,8 +75,7 @@ internal sealed class UploadEndpoints(UploadStore uploads, BlobStore blobs, Uplo
     public IResult Status(HttpContext http, V2Route route)
     {
         var state = Verify(http, route);
-        var length = uploads.LengthOrNull(state.UploadId) ?? throw UnknownUpload(state.UploadId);
-        WriteUploadHeaders(http, length == state.Offset ? state : state with { Offset = length, Sha256Hex = null });
+        WriteUploadHeaders(http, At(state, CurrentLength(state.UploadId)));
         return TypedResults.NoContent();
     }
 
@@ -111,22 +119,45 @@ internal sealed class UploadEndpoints(UploadStore uploads, BlobStore blobs, Uplo
     /// </summary>
     private IResult? CheckPosition(HttpContext http, ref UploadState state)
     {
-        var length = uploads.LengthOrNull(state.UploadId) ?? throw UnknownUpload(state.UploadId);
+        var length = CurrentLength(state.UploadId);
         var header = http.Request.Headers.ContentRange.ToString();
         var continues = header.Length == 0
             ? length == state.Offset
             : ContentRange.TryParse(header, out var range) && range.Start == length;
-        var current = length == state.Offset ? state : state with { Offset = length, Sha256Hex = null };
         if (continues)
         {
-            state = current;
+            state = At(state, length);
             return null;
         }
 
-        WriteUploadHeaders(http, current);
+        return RangeRefusal(http, state, length);
+    }
+
+    /// <summary>416 with the upload's true <c>Range</c> and a Location to resume from.</summary>
+    private IResult RangeRefusal(HttpContext http, UploadState state, long length)
+    {
+        WriteUploadHeaders(http, At(state, length));
         return OciResults.Error(
             OciErrorCode.RangeInvalid,
             $"the chunk does not continue the upload: it holds {length} bytes, so the next chunk must start at byte {length}");
+    }
+
+    private static UploadState At(UploadState state, long length) =>
+        length == state.Offset ? state : state with { Offset = length, Sha256Hex = null };
+
+    private long CurrentLength(string id) => uploads.LengthOrNull(id) ?? throw UnknownUpload(id);
+
+    /// <returns>Null when another chunk landed between the position check and the upload's lock.</returns>
+    private async Task<UploadProgress?> AppendOrNullAsync(HttpContext http, UploadState state, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await AppendAsync(http, state, cancellationToken);
+        }
+        catch (RegistryException e) when (e.Code == OciErrorCode.RangeInvalid)
+        {
+            return null;
+        }
     }
 
     private async Task<UploadProgress> AppendAsync(HttpContext http, UploadState state, CancellationToken cancellationToken)
