@@ -267,8 +267,10 @@ internal sealed partial class PullThroughContentSource(
 
     private void Commit(RepositoryName name, Digest digest, string verifiedFile)
     {
-        evictor.NoteStored(new FileInfo(verifiedFile).Length);
+        var length = new FileInfo(verifiedFile).Length;
         blobs.Commit(verifiedFile, digest);
+        // After the rename: a measure that starts in between lists the blob, one that starts after it counts it.
+        evictor.NoteStored(length);
         blobs.Link(name, digest);
     }
 
