@@ -27,17 +27,18 @@ public sealed class UpstreamNamesTests
 
     [Theory]
     [InlineData("https://registry-1.docker.io", "https://auth.docker.io/token", true)]
-    [InlineData("https://registry-1.docker.io", "https://docker.io/token", true)]
+    [InlineData("https://registry-1.docker.io", "http://auth.docker.io/token", false)]
+    [InlineData("https://registry-1.docker.io", "https://evil.docker.io/token", false)]
     [InlineData("https://registry-1.docker.io", "https://auth.docker.io.evil.example/token", false)]
-    [InlineData("https://registry.example.co.uk", "https://auth.example.co.uk/token", true)]
-    [InlineData("https://registry.example.co.uk", "https://evil.co.uk/token", false)]
+    [InlineData("https://registry.gitlab.com", "https://gitlab.com/jwt/auth", true)]
+    [InlineData("https://example.co.uk", "https://evil.co.uk/token", false)]
+    [InlineData("https://registry.example.co.uk", "https://auth.example.co.uk/token", false)]
+    [InlineData("https://myreg.azurecr.io", "https://other.azurecr.io/oauth2/token", false)]
     [InlineData("https://quay.io", "https://quay.io/v2/auth", true)]
-    [InlineData("https://quay.io", "https://evil.io/token", false)]
-    [InlineData("https://ghcr.io", "https://ghcr.io/token", true)]
+    [InlineData("http://127.0.0.1:5000", "http://127.0.0.1:5001/token", true)]
     [InlineData("http://127.0.0.1:5000", "http://127.0.0.2:5001/token", false)]
-    [InlineData("http://registry:5000", "http://auth:5001/token", false)]
     [InlineData("http://registry:5000", "http://tokens.internal/token", true)]
-    public void TokenRealm_TrustedOnlyOnTheUpstreamsOwnDomainOrWhenListed(string remote, string realm, bool trusted)
+    public void TokenRealm_TrustedOnlyOnTheUpstreamsHostItsKnownTokenServiceOrWhenListed(string remote, string realm, bool trusted)
     {
         var options = new UpstreamOptions { RemoteUrl = new Uri(remote), TrustedTokenHosts = ["tokens.internal"] };
 

@@ -29,7 +29,7 @@ internal sealed record UpstreamOptions
     /// <summary>Blobs beyond this many bytes are evicted, least recently used first.</summary>
     public long SizeLimitBytes { get; init; } = 100L * 1024 * 1024 * 1024;
 
-    /// <summary>Token realms on these hosts may receive the upstream credentials besides the upstream's own domain.</summary>
+    /// <summary>Token realms on these hosts may receive the upstream credentials besides the upstream's own host (TOKEN_REALM_HOSTS).</summary>
     public IReadOnlyList<string> TrustedTokenHosts { get; init; } = [];
 
     /// <summary>Docker Hub reads one-component names as library/NAME.</summary>

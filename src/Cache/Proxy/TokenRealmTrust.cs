@@ -1,4 +1,3 @@
-using System.Net;
 using NeonRegistry.Configuration;
 
 namespace NeonRegistry.Proxy;
@@ -9,25 +8,28 @@ namespace NeonRegistry.Proxy;
 /// </summary>
 internal static class TokenRealmTrust
 {
+    // Public registries whose token service lives on another host. Deriving this from domain names would need the
+    // public suffix list: example.co.uk's parent co.uk, or myreg.azurecr.io's azurecr.io, are not one owner.
+    private static readonly Dictionary<string, string> KnownTokenServices = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["registry-1.docker.io"] = "auth.docker.io",
+        ["registry.gitlab.com"] = "gitlab.com",
+    };
+
     /// <summary>
-    /// The upstream's own host, a host TOKEN_REALM_HOSTS lists, or a sibling under the upstream's parent domain
-    /// (registry-1.docker.io's auth.docker.io). The parent must itself have two labels: a host directly under a
-    /// public suffix (quay.io, example.co.uk's parent co.uk) has no siblings it can vouch for.
+    /// The upstream's own host, its known token service, or a host TOKEN_REALM_HOSTS lists; never over plain HTTP
+    /// when the upstream itself is reached over HTTPS.
     /// </summary>
     public static bool IsTrusted(Uri realm, UpstreamOptions options)
     {
-        var upstream = options.RemoteUrl.Host;
-        if (realm.Host.Equals(upstream, StringComparison.OrdinalIgnoreCase) || options.TrustedTokenHosts.Contains(realm.Host, StringComparer.OrdinalIgnoreCase))
-        {
-            return true;
-        }
-
-        if (IPAddress.TryParse(upstream, out _) || upstream.IndexOf('.') is var dot && dot < 0)
+        var upstream = options.RemoteUrl;
+        if (realm.Scheme != Uri.UriSchemeHttps && upstream.Scheme == Uri.UriSchemeHttps)
         {
             return false;
         }
 
-        var parent = upstream[(dot + 1)..];
-        return parent.Contains('.') && (realm.Host.EndsWith("." + parent, StringComparison.OrdinalIgnoreCase) || realm.Host.Equals(parent, StringComparison.OrdinalIgnoreCase));
+        return realm.Host.Equals(upstream.Host, StringComparison.OrdinalIgnoreCase)
+            || (KnownTokenServices.TryGetValue(upstream.Host, out var known) && realm.Host.Equals(known, StringComparison.OrdinalIgnoreCase))
+            || options.TrustedTokenHosts.Contains(realm.Host, StringComparer.OrdinalIgnoreCase);
     }
 }

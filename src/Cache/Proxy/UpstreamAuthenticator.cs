@@ -11,8 +11,8 @@ namespace NeonRegistry.Proxy;
 
 /// <summary>
 /// Logs in to the upstream the way it asks in its 401 challenge: basic with USER/PASSWORD, or a bearer token from
-/// its realm (Docker's token authentication), cached per scope until it expires. Credentials go to a token realm
-/// only on the upstream's own domain or a host listed in TOKEN_REALM_HOSTS.
+/// its realm (Docker's token authentication), cached per scope until it expires. Credentials go only to a token
+/// service that <see cref="TokenRealmTrust"/> accepts.
 /// </summary>
 internal sealed class UpstreamAuthenticator(UpstreamOptions options, IMemoryCache cache, ILogger<UpstreamAuthenticator> logger)
 {
@@ -86,7 +86,9 @@ internal sealed class UpstreamAuthenticator(UpstreamOptions options, IMemoryCach
         {
             throw new RegistryException(
                 OciErrorCode.Unavailable,
-                $"the upstream {options.RemoteUrl.Authority} sent its login to token realm {challenge.Realm.Authority}, outside its own domain; list that host in TOKEN_REALM_HOSTS to allow it");
+                challenge.Realm.Scheme == Uri.UriSchemeHttps || options.RemoteUrl.Scheme != Uri.UriSchemeHttps
+                    ? $"the upstream {options.RemoteUrl.Authority} asks for its login at token realm {challenge.Realm.Authority}, another host; list that host in TOKEN_REALM_HOSTS to allow it"
+                    : $"the upstream {options.RemoteUrl.Authority} asks for its login at token realm {challenge.Realm}, over plain HTTP; the login is only sent over HTTPS");
         }
 
         var query = new StringBuilder("?");
