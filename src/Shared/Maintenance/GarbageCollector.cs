@@ -30,7 +30,7 @@ public sealed class GarbageCollector(StorageLayout layout, TimeProvider clock)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(options.Grace, TimeSpan.Zero, nameof(options));
         // A dry run only reads, and must leave the store exactly as it was: it takes no lock.
-        using var runLock = options.DryRun ? null : await TakeRunLockAsync();
+        using var runLock = options.DryRun ? null : TakeRunLock();
         var started = clock.GetTimestamp();
         var tally = new CollectionTally(options, reporter, clock.GetUtcNow() - options.Grace);
         try
@@ -53,10 +53,10 @@ public sealed class GarbageCollector(StorageLayout layout, TimeProvider clock)
     /// One deleting run at a time per store: two would each report what the other deleted, and an operator who starts a
     /// second run (a retry, a cron overlap) should hear that the first is still going.
     /// </summary>
-    private async Task<SafeFileHandle> TakeRunLockAsync()
+    private SafeFileHandle TakeRunLock()
     {
         var file = File.OpenHandle(layout.GarbageCollectionLock, FileMode.OpenOrCreate, FileAccess.ReadWrite);
-        if (await FileLock.TryLockExclusiveAsync(file, patience: TimeSpan.Zero, CancellationToken.None))
+        if (FileLock.TryLockExclusive(file))
         {
             return file;
         }

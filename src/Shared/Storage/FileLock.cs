@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.InteropServices;
 using Microsoft.Win32.SafeHandles;
 
@@ -18,12 +19,15 @@ internal static partial class FileLock
     // EWOULDBLOCK: 11 on Linux, 35 on macOS and the BSDs.
     private static readonly int WouldBlock = OperatingSystem.IsLinux() ? 11 : 35;
 
-    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(5);
+    private static readonly TimeSpan FirstRetry = TimeSpan.FromMilliseconds(5);
+    private static readonly TimeSpan LongestRetry = TimeSpan.FromMilliseconds(100);
 
     /// <summary>
-    /// Takes the lock, waiting up to <paramref name="patience"/> for a holder to let go. The wait matters even
-    /// between requests that never overlap: a child process forked by this one holds a copy of every open handle,
-    /// and so the lock, until it executes its program, so a lock can outlive its request by a moment.
+    /// Takes the lock, waiting up to <paramref name="patience"/> for a holder to let go, so a request that arrives
+    /// as another on the same file finishes continues after it instead of failing. A lock can also outlive its
+    /// request by a moment: a child process started meanwhile (a test host starts many) holds a copy of every open
+    /// handle, and so the lock, until it executes its program. Retries back off, since on CephFS each one asks
+    /// the metadata server.
     /// </summary>
     /// <returns>
     /// False when another handle still holds the lock after the wait, in this process or in another instance
@@ -31,22 +35,25 @@ internal static partial class FileLock
     /// </returns>
     public static async Task<bool> TryLockExclusiveAsync(SafeFileHandle file, TimeSpan patience, CancellationToken cancellationToken)
     {
-        var waited = TimeSpan.Zero;
+        var started = Stopwatch.GetTimestamp();
+        var retry = FirstRetry;
         while (!TryLockExclusive(file))
         {
-            if (waited >= patience)
+            var left = patience - Stopwatch.GetElapsedTime(started);
+            if (left <= TimeSpan.Zero)
             {
                 return false;
             }
 
-            await Task.Delay(PollInterval, cancellationToken);
-            waited += PollInterval;
+            await Task.Delay(retry < left ? retry : left, cancellationToken);
+            retry = retry * 2 < LongestRetry ? retry * 2 : LongestRetry;
         }
 
         return true;
     }
 
-    private static bool TryLockExclusive(SafeFileHandle file)
+    /// <returns>False when another handle holds the lock at this moment; see <see cref="TryLockExclusiveAsync"/>.</returns>
+    public static bool TryLockExclusive(SafeFileHandle file)
     {
         if (OperatingSystem.IsWindows())
         {
