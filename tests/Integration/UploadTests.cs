@@ -162,11 +162,16 @@ public sealed class UploadTests
         var id = new Uri(server.BaseAddress, location).AbsolutePath.Split('/')[^1];
         var data = new StorageLayout(server.StoragePath).UploadData(id);
         var winner = new FileStream(data, FileMode.Open, FileAccess.ReadWrite);
-        Assert.True(await FileLock.TryLockExclusiveAsync(winner.SafeFileHandle, TimeSpan.Zero, CancellationToken.None));
+        Assert.True(FileLock.TryLockExclusive(winner.SafeFileHandle));
 
         // Passes the position check at byte 0, then waits for the lock the winner holds while its chunk lands.
         var loser = PatchAsync(server.Client, location, TestContent.RandomBytes(1000), 0, 1000);
-        await Task.Delay(300);
+        for (var tries = 0; OpenHandlesTo(data) < 2; tries++)
+        {
+            Assert.True(tries < 200, "the chunk never opened the upload");
+            await Task.Delay(50);
+        }
+
         winner.Write(TestContent.RandomBytes(500));
         await winner.DisposeAsync();
         using var refused = await loser;
@@ -338,6 +343,20 @@ public sealed class UploadTests
         Assert.Equal("BLOB_UPLOAD_INVALID", await response.ErrorCodeAsync());
         Assert.Equal("BLOB_UPLOAD_INVALID", await missing.ErrorCodeAsync());
     }
+
+    /// <summary>Handles this process (test and in-process server alike) has open on <paramref name="path"/>.</summary>
+    private static int OpenHandlesTo(string path) =>
+        Directory.EnumerateFileSystemEntries("/proc/self/fd").Count(fd =>
+        {
+            try
+            {
+                return new FileInfo(fd).LinkTarget == path;
+            }
+            catch (IOException)
+            {
+                return false;
+            }
+        });
 
     private static async Task<string> StartAsync(HttpClient client, string repository)
     {
