@@ -12,6 +12,9 @@ namespace NeonRegistry.Storage;
 internal static partial class DirectorySync
 {
     private const int ReadOnly = 0;
+
+    // O_CLOEXEC, so a child process started meanwhile does not inherit the descriptor.
+    private static readonly int CloseOnExec = OperatingSystem.IsLinux() ? 0x80000 : 0x1000000;
     private const int Interrupted = 4;
 
     // EINVAL: the filesystem cannot flush a directory (some FUSE and network filesystems); it keeps names its own way.
@@ -26,7 +29,7 @@ internal static partial class DirectorySync
             return;
         }
 
-        var descriptor = Open(directory, ReadOnly);
+        var descriptor = Open(directory, ReadOnly | CloseOnExec);
         if (descriptor < 0)
         {
             throw Failure("open", directory);
