@@ -195,7 +195,6 @@ public sealed class AuthTests
         }
     }
 
-    /// <summary>Connects from a chosen loopback address, so one test can play several clients.</summary>
     private static async Task<HttpStatusCode> GetBaseAsync(HttpClient client, string forwardedFor)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, "/v2/");
@@ -204,6 +203,7 @@ public sealed class AuthTests
         return response.StatusCode;
     }
 
+    /// <summary>Connects from a chosen loopback address, so one test can play several clients.</summary>
     private static SocketsHttpHandler FromAddress(IPAddress local) => new()
     {
         ConnectCallback = async (context, cancellationToken) =>

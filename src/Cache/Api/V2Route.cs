@@ -31,10 +31,7 @@ internal sealed record V2Route(V2RouteKind Kind, RepositoryName? Name, string? R
 
         // A digest's ':' escaped (as encodeURIComponent does) is the one escape with a meaning here: ':' may only
         // form a digest, so it opens no path trick, while every other escape stays refused.
-        if (path.Contains('%'))
-        {
-            path = path.Replace("%3A", ":", StringComparison.OrdinalIgnoreCase);
-        }
+        path = path.Replace("%3A", ":", StringComparison.OrdinalIgnoreCase);
 
         if (path.Any(c => c is '%' or '\\' || char.IsControl(c)))
         {

@@ -83,10 +83,10 @@ public sealed class StorageLayout
     /// A file the readiness check writes and deletes to prove the store takes writes. Hidden, so no listing
     /// reports it; a fresh id per check, so instances sharing the store never touch each other's file.
     /// </summary>
-    /// <summary>Locked by a garbage collection for its whole run; hidden, so scans pass it by.</summary>
-    public string GarbageCollectionLock => Path.Combine(Root, ".garbage-collect.lock");
-
     public string ReadinessProbe(Guid id) => Confine(Root, $".readyz-{id:N}");
+
+    /// <summary>Locked by a garbage collection for its whole run; hidden, so scans pass it by.</summary>
+    public string GarbageCollectionLock => Confine(Root, ".garbage-collect.lock");
 
     /// <summary>Where <c>verify --repair</c> moves a corrupt blob; outside blobs/, so nothing serves or collects it.</summary>
     public string QuarantinedBlob(Digest digest) => Confine(QuarantineRoot, digest.Algorithm, digest.Hex);
