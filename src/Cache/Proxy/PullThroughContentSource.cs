@@ -136,10 +136,12 @@ internal sealed partial class PullThroughContentSource(
     public async Task<IReadOnlyList<Descriptor>> ListReferrersAsync(RepositoryName name, Digest subject, CancellationToken cancellationToken)
     {
         var cached = await referrers.ListAsync(name, subject, cancellationToken);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(options.RequestTimeout + options.IdleTimeout);
         try
         {
             var known = await AsUpstreamFaultAsync(
-                () => UpstreamReferrers.FetchAsync(upstream, UpstreamNames.Of(name, options), name.Value, subject, cancellationToken), cancellationToken);
+                () => UpstreamReferrers.FetchAsync(upstream, UpstreamNames.Of(name, options), name.Value, subject, timeout.Token), cancellationToken);
             return [.. known.Concat(cached).DistinctBy(d => d.Digest)];
         }
         catch (RegistryException e) when (e.Code is OciErrorCode.Unavailable or OciErrorCode.TooManyRequests or OciErrorCode.NameUnknown)

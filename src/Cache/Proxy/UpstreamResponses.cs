@@ -1,11 +1,12 @@
 using System.Net;
+using System.Text.RegularExpressions;
 using NeonRegistry.Oci;
 using NeonRegistry.Storage;
 
 namespace NeonRegistry.Proxy;
 
 /// <summary>How the cache reads an upstream answer: found, not found, or a failure to pass on in our own terms.</summary>
-internal static class UpstreamResponses
+internal static partial class UpstreamResponses
 {
     private static readonly TimeSpan DefaultRetryAfter = TimeSpan.FromSeconds(60);
 
@@ -72,4 +73,30 @@ internal static class UpstreamResponses
             { Date: { } date } => date - DateTimeOffset.UtcNow,
             _ => null,
         };
+
+    /// <summary>
+    /// The query of the next page's link. Only the query is taken, so the upstream cannot send the cache (and its
+    /// credentials) to another host or path.
+    /// </summary>
+    public static string? NextPageQuery(HttpResponseMessage response)
+    {
+        if (!response.Headers.TryGetValues("Link", out var links))
+        {
+            return null;
+        }
+
+        foreach (var link in links)
+        {
+            var next = NextLink().Match(link);
+            if (next.Success && next.Groups["target"].Value.IndexOf('?') is var start and >= 0)
+            {
+                return next.Groups["target"].Value[start..];
+            }
+        }
+
+        return null;
+    }
+
+    [GeneratedRegex("""<(?<target>[^>]*)>\s*;\s*rel="?next"?""", RegexOptions.IgnoreCase)]
+    private static partial Regex NextLink();
 }

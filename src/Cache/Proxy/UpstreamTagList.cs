@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.RegularExpressions;
 
 namespace NeonRegistry.Proxy;
 
@@ -7,7 +6,7 @@ namespace NeonRegistry.Proxy;
 /// A repository's tags as the upstream lists them, every page of them (distribution-spec: Listing Tags): pages
 /// are asked for at their largest and followed by their <c>Link: &lt;…&gt;; rel="next"</c> header.
 /// </summary>
-internal static partial class UpstreamTagList
+internal static class UpstreamTagList
 {
     private const int PageSize = 1000;
 
@@ -34,35 +33,9 @@ internal static partial class UpstreamTagList
                 tags.UnionWith(array.EnumerateArray().Select(t => t.GetString()).OfType<string>());
             }
 
-            query = NextPageQuery(response);
+            query = UpstreamResponses.NextPageQuery(response);
         }
 
         return tags.ToList();
     }
-
-    /// <summary>
-    /// The query of the next page's link. Only the query is taken, so the upstream cannot send the cache (and its
-    /// credentials) to another host or path.
-    /// </summary>
-    private static string? NextPageQuery(HttpResponseMessage response)
-    {
-        if (!response.Headers.TryGetValues("Link", out var links))
-        {
-            return null;
-        }
-
-        foreach (var link in links)
-        {
-            var next = NextLink().Match(link);
-            if (next.Success && next.Groups["target"].Value.IndexOf('?') is var start and >= 0)
-            {
-                return next.Groups["target"].Value[start..];
-            }
-        }
-
-        return null;
-    }
-
-    [GeneratedRegex("""<(?<target>[^>]*)>\s*;\s*rel="?next"?""", RegexOptions.IgnoreCase)]
-    private static partial Regex NextLink();
 }
