@@ -173,6 +173,32 @@ public sealed class PullThroughFillTests
         Assert.True(File.Exists(running));
     }
 
+    [Fact]
+    public async Task Head_BlobNotCached_IsAnsweredFromTheUpstreamsHeadWithoutFetchingIt()
+    {
+        await using var setup = await PullThroughSetup.StartAsync();
+        var content = TestContent.RandomBytes(64 * 1024);
+        var digest = await setup.Upstream.Client.PushBlobAsync("app", content);
+        setup.Proxy.ResetCounts();
+
+        using var head = await setup.Cache.Client.SendAsync(new HttpRequestMessage(HttpMethod.Head, $"/v2/app/blobs/{digest}"));
+        using var missing = await setup.Cache.Client.SendAsync(new HttpRequestMessage(HttpMethod.Head, $"/v2/app/blobs/{TestContent.DigestOf([1, 2, 3])}"));
+        var upstreamGetsAfterHeads = setup.Proxy.Count("GET", "/blobs/");
+        var cachedAfterHeads = File.Exists(BlobPath(setup.Cache, digest));
+        var pulled = await setup.Cache.Client.GetByteArrayAsync($"/v2/app/blobs/{digest}");
+        using var headWhenCached = await setup.Cache.Client.SendAsync(new HttpRequestMessage(HttpMethod.Head, $"/v2/app/blobs/{digest}"));
+
+        Assert.Equal(HttpStatusCode.OK, head.StatusCode);
+        Assert.Equal(content.Length, head.Content.Headers.ContentLength);
+        Assert.Equal(digest, head.Header("Docker-Content-Digest"));
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        Assert.Equal(0, upstreamGetsAfterHeads);
+        Assert.False(cachedAfterHeads);
+        Assert.Equal(content, pulled);
+        Assert.Equal(content.Length, headWhenCached.Content.Headers.ContentLength);
+        Assert.Equal(2, setup.Proxy.Count("HEAD", "/blobs/"));
+    }
+
     private static string BlobPath(RegistryServer server, string digest)
     {
         var hex = digest["sha256:".Length..];

@@ -12,12 +12,15 @@ internal sealed class BlobEndpoints(IContentSource content, BlobStore blobs, Cac
 
     /// <summary>
     /// GET and HEAD. A committed blob is served from disk with single-range support and its digest as a strong
-    /// ETag; a blob a cache is still fetching is streamed to the client as it arrives.
+    /// ETag; a blob a cache is still fetching is streamed to the client as it arrives; a HEAD for a blob only the
+    /// upstream holds answers with the upstream's length.
     /// </summary>
     public async Task<IResult> GetAsync(HttpContext http, V2Route route, CancellationToken cancellationToken)
     {
         var digest = Digest.Parse(route.Argument);
-        var blob = await content.GetBlobOrNullAsync(route.Repository, digest, cancellationToken);
+        var blob = HttpMethods.IsHead(http.Request.Method)
+            ? await content.HeadBlobOrNullAsync(route.Repository, digest, cancellationToken)
+            : await content.GetBlobOrNullAsync(route.Repository, digest, cancellationToken);
         if (blob is null)
         {
             return Unknown(route, digest);
@@ -35,9 +38,19 @@ internal sealed class BlobEndpoints(IContentSource content, BlobStore blobs, Cac
             BlobFileSender.UseFor(http);
         }
 
-        return blob.File is { } file
-            ? TypedResults.PhysicalFile(file.Path, OctetStream, entityTag: new EntityTagHeaderValue($"\"{digest}\""), enableRangeProcessing: true)
-            : new FollowFillResult(blob.Fill!);
+        if (blob.File is { } file)
+        {
+            return TypedResults.PhysicalFile(file.Path, OctetStream, entityTag: new EntityTagHeaderValue($"\"{digest}\""), enableRangeProcessing: true);
+        }
+
+        if (blob.Fill is { } fill)
+        {
+            return new FollowFillResult(fill);
+        }
+
+        http.Response.ContentType = OctetStream;
+        http.Response.ContentLength = blob.UpstreamLength;
+        return TypedResults.Ok();
     }
 
     public IResult Delete(V2Route route)

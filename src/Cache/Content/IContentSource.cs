@@ -22,6 +22,13 @@ internal interface IContentSource
     /// </summary>
     Task<IReadOnlyList<Descriptor>> ListReferrersAsync(RepositoryName name, Digest subject, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// What a HEAD needs: as <see cref="GetBlobOrNullAsync"/>, except that a cache answers a blob it neither holds
+    /// nor is fetching from the upstream's HEAD (<see cref="BlobContent.AtUpstream"/>), without fetching it.
+    /// </summary>
+    /// <exception cref="RegistryException">As for manifests.</exception>
+    Task<BlobContent?> HeadBlobOrNullAsync(RepositoryName name, Digest digest, CancellationToken cancellationToken);
+
     /// <summary>Every tag of the repository in ordinal order, or null when the repository is unknown.</summary>
     Task<IReadOnlyList<string>?> ListTagsOrNullAsync(RepositoryName name, CancellationToken cancellationToken);
 }

@@ -14,6 +14,9 @@ internal sealed class LocalContentSource(ManifestStore manifests, BlobStore blob
     public Task<BlobContent?> GetBlobOrNullAsync(RepositoryName name, Digest digest, CancellationToken cancellationToken) =>
         Task.FromResult(blobs.FindOrNull(name, digest) is { } blob ? BlobContent.Committed(blob, CacheStatus.Local) : null);
 
+    public Task<BlobContent?> HeadBlobOrNullAsync(RepositoryName name, Digest digest, CancellationToken cancellationToken) =>
+        GetBlobOrNullAsync(name, digest, cancellationToken);
+
     public Task<IReadOnlyList<Descriptor>> ListReferrersAsync(RepositoryName name, Digest subject, CancellationToken cancellationToken) =>
         referrers.ListAsync(name, subject, cancellationToken);
 

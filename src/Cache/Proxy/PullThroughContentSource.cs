@@ -55,6 +55,32 @@ internal sealed partial class PullThroughContentSource(
         return found;
     }
 
+    /// <summary>
+    /// A HEAD asks whether the blob exists, not for its bytes: a blob neither cached nor being fetched is answered
+    /// from the upstream's HEAD, and fetched only when a GET asks for it.
+    /// </summary>
+    public async Task<BlobContent?> HeadBlobOrNullAsync(RepositoryName name, Digest digest, CancellationToken cancellationToken)
+    {
+        if (blobs.Exists(digest) || fills.IsFilling(digest))
+        {
+            return await GetBlobOrNullAsync(name, digest, cancellationToken);
+        }
+
+        var found = await AsUpstreamFaultAsync(() => HeadUpstreamBlobAsync(name, digest, cancellationToken), cancellationToken);
+        if (found is not null)
+        {
+            metrics.Answered("blob", found.Status);
+        }
+
+        return found;
+    }
+
+    private async Task<BlobContent?> HeadUpstreamBlobAsync(RepositoryName name, Digest digest, CancellationToken cancellationToken)
+    {
+        using var response = await upstream.SendAsync(HttpMethod.Head, UpstreamNames.Of(name, options), $"blobs/{digest}", null, cancellationToken);
+        return UpstreamResponses.IsFound(response, upstream, name.Value) ? BlobContent.AtUpstream(response.Content.Headers.ContentLength) : null;
+    }
+
     private async Task<ManifestContent?> FindManifestOrNullAsync(RepositoryName name, Reference reference, CancellationToken cancellationToken)
     {
         var local = await manifests.GetOrNullAsync(name, reference, cancellationToken);
