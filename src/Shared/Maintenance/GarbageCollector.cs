@@ -31,6 +31,11 @@ public sealed class GarbageCollector(StorageLayout layout, TimeProvider clock)
         ArgumentOutOfRangeException.ThrowIfLessThan(options.Grace, TimeSpan.Zero, nameof(options));
         // A dry run only reads, and must leave the store exactly as it was: it takes no lock.
         using var runLock = options.DryRun ? null : TakeRunLock();
+        if (!options.DryRun)
+        {
+            GuardedDelete.RestoreInterrupted(layout);
+        }
+
         var started = clock.GetTimestamp();
         var tally = new CollectionTally(options, reporter, clock.GetUtcNow() - options.Grace);
         try

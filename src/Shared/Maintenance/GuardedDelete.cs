@@ -10,10 +10,12 @@ namespace NeonRegistry.Maintenance;
 /// </summary>
 internal static class GuardedDelete
 {
+    // A ".tmp-" name, so every listing passes it by, that still says which file it was taken from.
+    private const string AsidePrefix = AtomicFile.TempPrefix + "judged-";
+
     public static DeleteOutcome DeleteIfUnusedSince(string path, DateTimeOffset cutoff)
     {
-        // A ".tmp-" sibling: hidden from every listing, and removed by a later run if this process dies holding it.
-        var aside = AtomicFile.TempPathFor(path);
+        var aside = Path.Combine(Path.GetDirectoryName(path)!, AsidePrefix + Path.GetFileName(path));
         try
         {
             File.Move(path, aside);
@@ -41,6 +43,33 @@ internal static class GuardedDelete
 
         return DeleteOutcome.InUse;
     }
+
+    /// <summary>
+    /// Puts back the files a run that died mid-judgement left aside: they may have been in use, and deciding is
+    /// the job of the run about to start. Only one deleting run holds the store at a time, so none is in progress.
+    /// </summary>
+    public static void RestoreInterrupted(StorageLayout layout)
+    {
+        var asides = new[] { layout.BlobsRoot, layout.RepositoriesRoot }
+            .Where(Directory.Exists)
+            .SelectMany(root => Directory.EnumerateFiles(root, AsidePrefix + "*", SearchOption.AllDirectories))
+            .ToList();
+        foreach (var aside in asides)
+        {
+            var original = Path.Combine(Path.GetDirectoryName(aside)!, Path.GetFileName(aside)[AsidePrefix.Length..]);
+            try
+            {
+                File.Move(aside, original);
+            }
+            catch (IOException) when (File.Exists(original))
+            {
+                // Stored again meanwhile: content addressing makes that copy the same bytes.
+                File.Delete(aside);
+            }
+        }
+    }
+
+    public static bool IsAside(string fileName) => fileName.StartsWith(AsidePrefix, StringComparison.Ordinal);
 
     /// <summary>Deletes a link file when the content it names is absent at this moment.</summary>
     /// <returns>True when the link was deleted.</returns>

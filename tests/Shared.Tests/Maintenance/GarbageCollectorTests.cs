@@ -235,6 +235,24 @@ public sealed class GarbageCollectorTests : IDisposable
         Assert.Equal(0, next.BlobsDeleted);
     }
 
+    [Fact]
+    public async Task Run_AfterARunDiedJudgingAKeptBlob_PutsItBackAndKeepsIt()
+    {
+        var image = await _builder.ImageAsync(App, "v1", [_builder.RandomBytes(100)]);
+        var layer = _store.Layout.Blob(image.Blobs[^1]);
+        // Where a run killed between taking the layer out of view and judging it left the layer.
+        var aside = Path.Combine(Path.GetDirectoryName(layer)!, ".tmp-judged-" + Path.GetFileName(layer));
+        File.Move(layer, aside);
+        FileAges.Backdate(_store.Root, Old);
+
+        var summary = await CollectAsync();
+
+        await _builder.AssertWholeAsync(image);
+        Assert.False(File.Exists(aside));
+        Assert.Equal(0, summary.BlobsDeleted);
+        Assert.Equal(0, summary.TempFilesDeleted);
+    }
+
     private Task<GarbageCollectionSummary> CollectAsync(GarbageCollectionOptions? options = null, RecordingReporter? reporter = null) =>
         new GarbageCollector(_store.Layout, TimeProvider.System)
             .RunAsync(options ?? new GarbageCollectionOptions(), reporter ?? new RecordingReporter(), CancellationToken.None);
