@@ -38,6 +38,26 @@ public sealed class PullThroughReferrersTests
     }
 
     [Fact]
+    public async Task Referrers_PagedByTheUpstream_AreListedFromEveryPage()
+    {
+        await using var setup = await PullThroughSetup.StartAsync();
+        var image = await setup.Upstream.Client.PushImageAsync("app", "v1");
+        var subject = new { mediaType = TestContent.OciManifest, digest = image.Digest, size = image.Manifest.Length };
+        var pushed = new List<string>();
+        for (var i = 0; i < 3; i++)
+        {
+            pushed.Add((await setup.Upstream.Client.PushImageAsync("app", $"signature-{i}", layerCount: 1, subject, SignatureType)).Digest);
+        }
+
+        setup.Proxy.PageReferrers = true;
+        setup.Proxy.ResetCounts();
+        var listed = await ReferrersAsync(setup.Cache.Client, $"/v2/app/referrers/{image.Digest}");
+
+        Assert.Equal(pushed.Order(StringComparer.Ordinal), listed.Select(m => m.Digest).Order(StringComparer.Ordinal));
+        Assert.Equal(3, setup.Proxy.Count("GET", "/referrers/"));
+    }
+
+    [Fact]
     public async Task Referrers_OfAnUpstreamWithoutTheReferrersApi_AreReadFromItsTagSchemaIndex()
     {
         await using var reference = await DistributionRegistry.StartAsync();

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -49,6 +50,9 @@ public sealed class UpstreamProxy : IAsyncDisposable
 
     /// <summary>Manifest GETs are answered 200 with an HTML page, as a misconfigured proxy in front of a registry does.</summary>
     public bool GarbageManifests { get; set; }
+
+    /// <summary>Referrers lists are answered one entry per page, each linking the next, as a paginating registry does.</summary>
+    public bool PageReferrers { get; set; }
 
     public static async Task<UpstreamProxy> StartAsync(Uri upstream)
     {
@@ -110,7 +114,8 @@ public sealed class UpstreamProxy : IAsyncDisposable
             return;
         }
 
-        using var request = new HttpRequestMessage(new HttpMethod(http.Request.Method), http.Request.Path + http.Request.QueryString);
+        var pagedReferrers = PageReferrers && http.Request.Path.Value!.Contains("/referrers/");
+        using var request = new HttpRequestMessage(new HttpMethod(http.Request.Method), http.Request.Path + (pagedReferrers ? "" : http.Request.QueryString.Value));
         foreach (var (name, values) in http.Request.Headers)
         {
             if (name is not ("Host" or "Content-Length"))
@@ -120,6 +125,12 @@ public sealed class UpstreamProxy : IAsyncDisposable
         }
 
         using var response = await _forward.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, http.RequestAborted);
+        if (pagedReferrers)
+        {
+            await WriteReferrersPageAsync(http, await response.Content.ReadAsStringAsync(http.RequestAborted));
+            return;
+        }
+
         http.Response.StatusCode = (int)response.StatusCode;
         foreach (var (name, values) in response.Headers.Concat(response.Content.Headers))
         {
@@ -139,6 +150,20 @@ public sealed class UpstreamProxy : IAsyncDisposable
         {
             await body.CopyToAsync(http.Response.Body, http.RequestAborted);
         }
+    }
+
+    private static async Task WriteReferrersPageAsync(HttpContext http, string index)
+    {
+        var manifests = JsonNode.Parse(index)!["manifests"]!.AsArray();
+        var page = int.TryParse(http.Request.Query["page"], out var asked) ? asked : 0;
+        if (page + 1 < manifests.Count)
+        {
+            http.Response.Headers.Link = $"<{http.Request.Path}?page={page + 1}>; rel=\"next\"";
+        }
+
+        var entry = page < manifests.Count ? new JsonArray(manifests[page]!.DeepClone()) : new JsonArray();
+        http.Response.ContentType = "application/vnd.oci.image.index.v1+json";
+        await http.Response.WriteAsync(new JsonObject { ["schemaVersion"] = 2, ["mediaType"] = "application/vnd.oci.image.index.v1+json", ["manifests"] = entry }.ToJsonString());
     }
 
     private async Task CopyBlobAsync(HttpContext http, Stream body, long length)
