@@ -163,14 +163,20 @@ public sealed class PullThroughFillTests
         Directory.CreateDirectory(directory);
         var abandoned = Path.Combine(directory, ".tmp-abandoned");
         var running = Path.Combine(directory, ".tmp-running");
-        await File.WriteAllBytesAsync(abandoned, new byte[1024]);
-        await File.WriteAllBytesAsync(running, new byte[1024]);
+        var judged = Path.Combine(directory, ".tmp-judged-ab" + new string('0', 62));
+        foreach (var file in new[] { abandoned, running, judged })
+        {
+            await File.WriteAllBytesAsync(file, new byte[1024]);
+        }
+
         File.SetLastWriteTimeUtc(abandoned, DateTime.UtcNow - TimeSpan.FromHours(2));
+        File.SetLastWriteTimeUtc(judged, DateTime.UtcNow - TimeSpan.FromHours(2));
 
         setup.Cache.Services.GetRequiredService<CacheEvictor>().EvictOnce();
 
         Assert.False(File.Exists(abandoned));
         Assert.True(File.Exists(running));
+        Assert.True(File.Exists(judged), "a blob garbage collection set aside is left to it");
     }
 
     [Fact]
@@ -197,6 +203,24 @@ public sealed class PullThroughFillTests
         Assert.Equal(content, pulled);
         Assert.Equal(content.Length, headWhenCached.Content.Headers.ContentLength);
         Assert.Equal(2, setup.Proxy.Count("HEAD", "/blobs/"));
+    }
+
+    [Fact]
+    public async Task Head_BlobInStorageThatRefusesHeads_IsAnsweredByFetchingIt()
+    {
+        await using var setup = await PullThroughSetup.StartAsync();
+        var content = TestContent.RandomBytes(64 * 1024);
+        var digest = await setup.Upstream.Client.PushBlobAsync("app", content);
+        setup.Proxy.RedirectBlobsToStorage = true;
+
+        using var head = await setup.Cache.Client.SendAsync(new HttpRequestMessage(HttpMethod.Head, $"/v2/app/blobs/{digest}"));
+        var pulled = await setup.Cache.Client.GetByteArrayAsync($"/v2/app/blobs/{digest}");
+
+        Assert.Equal(HttpStatusCode.OK, head.StatusCode);
+        Assert.Equal(digest, head.Header("Docker-Content-Digest"));
+        Assert.Equal(content, pulled);
+        Assert.Equal(1, setup.Proxy.Count("HEAD", "/storage/"));
+        Assert.Equal(1, setup.Proxy.Count("GET", "/storage/"));
     }
 
     private static string BlobPath(RegistryServer server, string digest)

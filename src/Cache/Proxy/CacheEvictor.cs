@@ -116,7 +116,9 @@ internal sealed partial class CacheEvictor(
     {
         var abandonedAfter = TimeSpan.FromTicks(Math.Max(TimeSpan.FromHours(1).Ticks, options.IdleTimeout.Ticks * 2));
         var cutoff = clock.GetUtcNow().UtcDateTime - abandonedAfter;
-        foreach (var file in listed.Where(f => f.Name.StartsWith(AtomicFile.TempPrefix, StringComparison.Ordinal) && f.LastWriteTimeUtc < cutoff))
+        // A blob a garbage collection has set aside is its to judge or to put back.
+        var abandoned = listed.Where(f => f.Name.StartsWith(AtomicFile.TempPrefix, StringComparison.Ordinal) && !StorageLayout.IsSetAside(f.Name) && f.LastWriteTimeUtc < cutoff);
+        foreach (var file in abandoned)
         {
             file.Delete();
         }

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Text.Json;
 using NeonRegistry.Concurrency;
 using NeonRegistry.Configuration;
@@ -66,19 +67,23 @@ internal sealed partial class PullThroughContentSource(
             return await GetBlobOrNullAsync(name, digest, cancellationToken);
         }
 
-        var found = await AsUpstreamFaultAsync(() => HeadUpstreamBlobAsync(name, digest, cancellationToken), cancellationToken);
-        if (found is not null)
+        var path = $"blobs/{digest}";
+        using var response = await AsUpstreamFaultAsync(
+            () => upstream.SendAsync(HttpMethod.Head, UpstreamNames.Of(name, options), path, null, cancellationToken), cancellationToken);
+        var redirected = !response.RequestMessage!.RequestUri!.AbsolutePath.EndsWith(path, StringComparison.Ordinal);
+        if (redirected && response.StatusCode is not (HttpStatusCode.OK or HttpStatusCode.NotFound))
         {
-            metrics.Answered("blob", found.Status);
+            // Blob storage whose links are signed for a GET alone refuses a HEAD: only a GET can tell.
+            return await GetBlobOrNullAsync(name, digest, cancellationToken);
         }
 
-        return found;
-    }
+        if (!UpstreamResponses.IsFound(response, upstream, name.Value))
+        {
+            return null;
+        }
 
-    private async Task<BlobContent?> HeadUpstreamBlobAsync(RepositoryName name, Digest digest, CancellationToken cancellationToken)
-    {
-        using var response = await upstream.SendAsync(HttpMethod.Head, UpstreamNames.Of(name, options), $"blobs/{digest}", null, cancellationToken);
-        return UpstreamResponses.IsFound(response, upstream, name.Value) ? BlobContent.AtUpstream(response.Content.Headers.ContentLength) : null;
+        metrics.Answered("blob", CacheStatus.Miss);
+        return BlobContent.AtUpstream(response.Content.Headers.ContentLength);
     }
 
     private async Task<ManifestContent?> FindManifestOrNullAsync(RepositoryName name, Reference reference, CancellationToken cancellationToken)

@@ -10,12 +10,9 @@ namespace NeonRegistry.Maintenance;
 /// </summary>
 internal static class GuardedDelete
 {
-    // A ".tmp-" name, so every listing passes it by, that still says which file it was taken from.
-    private const string AsidePrefix = AtomicFile.TempPrefix + "judged-";
-
     public static DeleteOutcome DeleteIfUnusedSince(string path, DateTimeOffset cutoff)
     {
-        var aside = Path.Combine(Path.GetDirectoryName(path)!, AsidePrefix + Path.GetFileName(path));
+        var aside = Path.Combine(Path.GetDirectoryName(path)!, StorageLayout.SetAsidePrefix + Path.GetFileName(path));
         try
         {
             File.Move(path, aside);
@@ -52,11 +49,11 @@ internal static class GuardedDelete
     {
         var asides = new[] { layout.BlobsRoot, layout.RepositoriesRoot }
             .Where(Directory.Exists)
-            .SelectMany(root => Directory.EnumerateFiles(root, AsidePrefix + "*", SearchOption.AllDirectories))
+            .SelectMany(root => Directory.EnumerateFiles(root, StorageLayout.SetAsidePrefix + "*", SearchOption.AllDirectories))
             .ToList();
         foreach (var aside in asides)
         {
-            var original = Path.Combine(Path.GetDirectoryName(aside)!, Path.GetFileName(aside)[AsidePrefix.Length..]);
+            var original = Path.Combine(Path.GetDirectoryName(aside)!, Path.GetFileName(aside)[StorageLayout.SetAsidePrefix.Length..]);
             try
             {
                 File.Move(aside, original);
@@ -68,8 +65,6 @@ internal static class GuardedDelete
             }
         }
     }
-
-    public static bool IsAside(string fileName) => fileName.StartsWith(AsidePrefix, StringComparison.Ordinal);
 
     /// <summary>Deletes a link file when the content it names is absent at this moment.</summary>
     /// <returns>True when the link was deleted.</returns>

@@ -114,7 +114,7 @@ internal sealed class StoreScanner(StorageLayout layout)
         new[] { layout.BlobsRoot, layout.RepositoriesRoot }
             .Where(Directory.Exists)
             .SelectMany(root => new DirectoryInfo(root).EnumerateFiles(AtomicFile.TempPrefix + "*", Everything))
-            .Where(file => !GuardedDelete.IsAside(file.Name))
+            .Where(file => !StorageLayout.IsSetAside(file.Name))
             .Select(StoredFile.OrNull)
             .OfType<StoredFile>()
             .ToList();

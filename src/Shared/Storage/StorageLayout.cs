@@ -93,6 +93,14 @@ public sealed class StorageLayout
 
     public static bool IsUploadId(string value) => value.Length == 32 && value.All(char.IsAsciiHexDigitLower);
 
+    /// <summary>
+    /// The prefix of a file garbage collection has taken out of view while it judges it: a temp name, so listings
+    /// pass it by, that still names the file it was, so a run that dies holding it can be undone.
+    /// </summary>
+    public const string SetAsidePrefix = AtomicFile.TempPrefix + "judged-";
+
+    public static bool IsSetAside(string fileName) => fileName.StartsWith(SetAsidePrefix, StringComparison.Ordinal);
+
     /// <summary>True for the temp files and other hidden names that listings must not report.</summary>
     public static bool IsHidden(string fileName) => fileName.StartsWith('.');
 

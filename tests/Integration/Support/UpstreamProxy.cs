@@ -54,6 +54,12 @@ public sealed class UpstreamProxy : IAsyncDisposable
     /// <summary>Referrers lists are answered one entry per page, each linking the next, as a paginating registry does.</summary>
     public bool PageReferrers { get; set; }
 
+    /// <summary>
+    /// Blob requests are redirected to "storage" (this proxy, under /storage/) whose links, like signed links of
+    /// cloud storage, are good for a GET alone: a HEAD there is refused with 403.
+    /// </summary>
+    public bool RedirectBlobsToStorage { get; set; }
+
     public static async Task<UpstreamProxy> StartAsync(Uri upstream)
     {
         var builder = WebApplication.CreateSlimBuilder();
@@ -112,6 +118,28 @@ public sealed class UpstreamProxy : IAsyncDisposable
             }
 
             return;
+        }
+
+        var path = http.Request.Path.Value!;
+        if (RedirectBlobsToStorage && path.Contains("/blobs/sha256:"))
+        {
+            http.Response.StatusCode = 307;
+            http.Response.Headers.Location = $"/storage/{Uri.EscapeDataString(path)}?signed-for=GET";
+            return;
+        }
+
+        if (path.StartsWith("/storage/", StringComparison.Ordinal))
+        {
+            if (!HttpMethods.IsGet(http.Request.Method))
+            {
+                http.Response.StatusCode = 403;
+                return;
+            }
+
+            // Storage needs no registry login: the link is the permission.
+            http.Request.Path = Uri.UnescapeDataString(path["/storage/".Length..]);
+            http.Request.QueryString = QueryString.Empty;
+            http.Request.Headers.Authorization = RegistryServer.BasicAuth(RegistryServer.Username, RegistryServer.Password).ToString();
         }
 
         var pagedReferrers = PageReferrers && http.Request.Path.Value!.Contains("/referrers/");
