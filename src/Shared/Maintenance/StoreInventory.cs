@@ -9,15 +9,19 @@ namespace NeonRegistry.Maintenance;
 internal sealed class StoreInventory(
     IReadOnlyDictionary<Digest, StoredFile> blobs,
     IReadOnlyList<RepositoryContents> repositories,
-    IReadOnlyList<StoredFile> tempFiles)
+    IReadOnlyList<StoredFile> tempFiles,
+    IReadOnlyList<StoredFile> setAside)
 {
     public IReadOnlyDictionary<Digest, StoredFile> Blobs { get; } = blobs;
 
     /// <summary>Repositories in ordinal order of name.</summary>
     public IReadOnlyList<RepositoryContents> Repositories { get; } = repositories;
 
-    /// <summary>".tmp-" files under blobs/ and repositories/: writes that were interrupted or are in progress.</summary>
+    /// <summary>".tmp-" files under blobs/ and repositories/: writes that were interrupted or are in progress, set-aside files apart.</summary>
     public IReadOnlyList<StoredFile> TempFiles { get; } = tempFiles;
+
+    /// <summary>Files a garbage collection took out of view to judge and did not finish with (see <see cref="GuardedDelete"/>).</summary>
+    public IReadOnlyList<StoredFile> SetAside { get; } = setAside;
 
     public long BlobBytes => Blobs.Values.Sum(b => b.Size);
 

@@ -36,7 +36,8 @@ internal sealed class StoreScanner(StorageLayout layout)
             reporter.Progress(new MaintenanceProgress("scanning repositories", repositories.Count, names.Count));
         }
 
-        return new StoreInventory(blobs, repositories, FindTempFiles());
+        var temps = FindTempFiles().ToLookup(t => StorageLayout.IsSetAside(Path.GetFileName(t.Path)));
+        return new StoreInventory(blobs, repositories, temps[false].ToList(), temps[true].ToList());
     }
 
     private async Task<RepositoryContents> ScanRepositoryAsync(RepositoryName name, CancellationToken cancellationToken)
@@ -114,7 +115,6 @@ internal sealed class StoreScanner(StorageLayout layout)
         new[] { layout.BlobsRoot, layout.RepositoriesRoot }
             .Where(Directory.Exists)
             .SelectMany(root => new DirectoryInfo(root).EnumerateFiles(AtomicFile.TempPrefix + "*", Everything))
-            .Where(file => !StorageLayout.IsSetAside(file.Name))
             .Select(StoredFile.OrNull)
             .OfType<StoredFile>()
             .ToList();

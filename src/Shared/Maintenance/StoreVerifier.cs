@@ -17,6 +17,13 @@ public sealed class StoreVerifier(StorageLayout layout, TimeProvider clock)
         try
         {
             var inventory = await new StoreScanner(layout).ScanAsync(reporter, cancellationToken);
+            foreach (var file in inventory.SetAside)
+            {
+                tally.Problem(
+                    MaintenanceEventKind.ContentMissing,
+                    $"{Path.GetRelativePath(layout.Root, file.Path)} was taken out of view by a garbage-collect that did not finish; run garbage-collect to put it back");
+            }
+
             await new BlobChecker(layout, tally).CheckAsync(inventory, cancellationToken);
             await new RepositoryChecker(new ManifestReader(layout), tally).CheckAsync(inventory, cancellationToken);
         }

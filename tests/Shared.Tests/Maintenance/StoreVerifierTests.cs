@@ -1,5 +1,6 @@
 using NeonRegistry.Maintenance;
 using NeonRegistry.Oci;
+using NeonRegistry.Storage;
 using NeonRegistry.Tests.Support;
 
 namespace NeonRegistry.Tests.Maintenance;
@@ -85,6 +86,20 @@ public sealed class StoreVerifierTests : IDisposable
         Assert.Equal(MaintenanceEventKind.ContentMissing, problem.Kind);
         Assert.Equal(Digest.Compute(layer), problem.Digest);
         Assert.Contains($"{App}@{image.Digest}", problem.Message);
+    }
+
+    [Fact]
+    public async Task Run_BlobLeftAsideByAKilledGarbageCollect_IsReportedWithWhatPutsItBack()
+    {
+        var layer = _builder.RandomBytes(100);
+        await _builder.ImageAsync(App, "v1", [layer]);
+        var blob = _store.Layout.Blob(Digest.Compute(layer));
+        File.Move(blob, Path.Combine(Path.GetDirectoryName(blob)!, StorageLayout.SetAsidePrefix + Path.GetFileName(blob)));
+
+        var summary = await VerifyAsync();
+
+        Assert.Contains(summary.Problems, p => p.Message.Contains("taken out of view by a garbage-collect that did not finish; run garbage-collect to put it back"));
+        Assert.Contains(summary.Problems, p => p.Digest == Digest.Compute(layer));
     }
 
     [Fact]
