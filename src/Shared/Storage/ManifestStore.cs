@@ -113,38 +113,58 @@ public sealed class ManifestStore(StorageLayout layout, BlobStore blobs, TagStor
             return false;
         }
 
-        var subject = ManifestDocument.Parse(stored.Content, stored.MediaType).Subject;
+        var document = ManifestDocument.Parse(stored.Content, stored.MediaType);
         foreach (var pointing in tags.FindPointingAt(name, digest))
         {
             tags.Delete(name, pointing);
         }
 
-        if (subject is not null)
+        if (document.Subject is { } subject)
         {
             referrers.Remove(name, Digest.Parse(subject.Digest), digest);
         }
 
         File.Delete(layout.ManifestRevision(name, digest));
+
+        // Another instance may have pushed this manifest again under a new tag meanwhile, its revision before our
+        // delete and its tag after our look at the tags: that push wins, as if it came after the delete. With the
+        // push's own check (StoreAsync), one of the two always sees the other.
+        if (tags.FindPointingAt(name, digest).Count > 0)
+        {
+            await WriteRevisionAsync(name, document, digest, stored.Content.Length, cancellationToken);
+        }
+
         return true;
     }
 
     private async Task StoreAsync(RepositoryName name, ManifestDocument document, Digest digest, byte[] content, string? tag, CancellationToken cancellationToken)
     {
         await blobs.PutAsync(digest, content, cancellationToken);
+        await WriteRevisionAsync(name, document, digest, content.Length, cancellationToken);
+        if (tag is not null)
+        {
+            await tags.SetAsync(name, tag, digest, cancellationToken);
+
+            // A delete of this digest on another instance may have removed the revision between the two writes.
+            if (!File.Exists(layout.ManifestRevision(name, digest)))
+            {
+                await WriteRevisionAsync(name, document, digest, content.Length, cancellationToken);
+            }
+        }
+    }
+
+    /// <summary>The revision that makes the manifest part of the repository, and its referrers entry.</summary>
+    private async Task WriteRevisionAsync(RepositoryName name, ManifestDocument document, Digest digest, long length, CancellationToken cancellationToken)
+    {
         await AtomicFile.WriteTextAsync(layout.ManifestRevision(name, digest), document.MediaType, cancellationToken);
         if (document.Subject is { } subject)
         {
-            var self = new Descriptor(document.MediaType, digest.ToString(), content.Length)
+            var self = new Descriptor(document.MediaType, digest.ToString(), length)
             {
                 ArtifactType = document.ArtifactType,
                 Annotations = document.Annotations,
             };
             await referrers.AddAsync(name, Digest.Parse(subject.Digest), self, cancellationToken);
-        }
-
-        if (tag is not null)
-        {
-            await tags.SetAsync(name, tag, digest, cancellationToken);
         }
     }
 
