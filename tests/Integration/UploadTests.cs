@@ -331,6 +331,25 @@ public sealed class UploadTests
     }
 
     [Fact]
+    public async Task UploadUrl_OfNoUpload_Returns404WhateverItsState()
+    {
+        await using var server = await RegistryServer.StartAsync();
+        var location = await StartAsync(server.Client, "app");
+        var unknown = $"/v2/app/blobs/uploads/{Guid.NewGuid():N}";
+
+        using var status = await server.Client.GetAsync(unknown);
+        using var cancel = await server.Client.DeleteAsync(unknown);
+        using var patch = await server.Client.PatchAsync($"{unknown}{location[location.IndexOf('?')..]}", RegistryApi.Octets([1]));
+        using var malformed = await server.Client.GetAsync("/v2/app/blobs/uploads/not-an-upload-id");
+
+        foreach (var response in new[] { status, cancel, patch, malformed })
+        {
+            Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+            Assert.Equal("BLOB_UPLOAD_UNKNOWN", await response.ErrorCodeAsync());
+        }
+    }
+
+    [Fact]
     public async Task Patch_StateOfAnotherRepository_Returns400()
     {
         await using var server = await RegistryServer.StartAsync();

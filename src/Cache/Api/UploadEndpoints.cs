@@ -108,8 +108,19 @@ internal sealed class UploadEndpoints(UploadStore uploads, BlobStore blobs, Uplo
         return digest;
     }
 
-    private UploadState Verify(HttpContext http, V2Route route) =>
-        tokens.Verify(http.Request.Query["_state"], route.Repository, route.Argument);
+    /// <summary>
+    /// The upload's state from its URL. An upload that does not exist (finished, cancelled, purged, never begun) is
+    /// unknown whatever the URL carries: 404, as the spec has it. One that exists needs its intact state: 400.
+    /// </summary>
+    private UploadState Verify(HttpContext http, V2Route route)
+    {
+        if (!StorageLayout.IsUploadId(route.Argument) || uploads.LengthOrNull(route.Argument) is null)
+        {
+            throw UnknownUpload(route.Argument);
+        }
+
+        return tokens.Verify(http.Request.Query["_state"], route.Repository, route.Argument);
+    }
 
     /// <summary>
     /// Refuses a chunk that does not continue the upload where it stands, with 416 and the true <c>Range</c> so the
