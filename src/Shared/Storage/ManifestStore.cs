@@ -145,8 +145,9 @@ public sealed class ManifestStore(StorageLayout layout, BlobStore blobs, TagStor
         {
             await tags.SetAsync(name, tag, digest, cancellationToken);
 
-            // A delete of this digest on another instance may have removed the revision between the two writes.
-            if (!File.Exists(layout.ManifestRevision(name, digest)))
+            // A delete of this digest on another instance may have removed the revision between the two writes
+            // and missed the tag: the tag must not name nothing. When it took the tag too, it came after this push.
+            if (!File.Exists(layout.ManifestRevision(name, digest)) && tags.ResolveOrNull(name, tag) == digest)
             {
                 await WriteRevisionAsync(name, document, digest, content.Length, cancellationToken);
             }

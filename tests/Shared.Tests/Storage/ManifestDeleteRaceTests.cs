@@ -7,7 +7,8 @@ namespace NeonRegistry.Tests.Storage;
 
 /// <summary>
 /// One instance deletes a manifest by digest while another pushes the same manifest under a new tag. Either
-/// order is a valid outcome, but a tag must never be left naming a manifest that is gone.
+/// order is a valid outcome, but a tag must never be left naming a manifest that is gone, nor the manifest left
+/// without the tag it was pushed with.
 /// </summary>
 public sealed class ManifestDeleteRaceTests : IDisposable
 {
@@ -21,6 +22,7 @@ public sealed class ManifestDeleteRaceTests : IDisposable
     public async Task DeleteByDigest_RacingAPushOfTheSameManifestWithATag_NeverLeavesTheTagDangling()
     {
         var dangling = 0;
+        var halfDeleted = 0;
         for (var i = 0; i < 150; i++)
         {
             var (digest, content) = await _store.PushImageAsync(App, "v1");
@@ -46,13 +48,20 @@ public sealed class ManifestDeleteRaceTests : IDisposable
             });
             await Task.WhenAll(delete, push);
 
-            if (_store.Tags.ResolveOrNull(App, tag) is not null
-                && await _store.Manifests.GetOrNullAsync(App, Reference.Parse(tag), CancellationToken.None) is null)
+            // Either the push came last (tag and manifest) or the delete did (neither): never one without the other.
+            var tagged = _store.Tags.ResolveOrNull(App, tag) == digest;
+            var held = File.Exists(_store.Layout.ManifestRevision(App, digest));
+            if (tagged && !held)
             {
                 dangling++;
+            }
+            else if (held && !tagged)
+            {
+                halfDeleted++;
             }
         }
 
         Assert.Equal(0, dangling);
+        Assert.Equal(0, halfDeleted);
     }
 }
