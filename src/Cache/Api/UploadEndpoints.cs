@@ -114,12 +114,15 @@ internal sealed class UploadEndpoints(UploadStore uploads, BlobStore blobs, Uplo
     /// </summary>
     private UploadState Verify(HttpContext http, V2Route route)
     {
-        if (!StorageLayout.IsUploadId(route.Argument) || uploads.LengthOrNull(route.Argument) is null)
+        try
         {
+            return tokens.Verify(http.Request.Query["_state"], route.Repository, route.Argument);
+        }
+        catch (RegistryException) when (!StorageLayout.IsUploadId(route.Argument) || uploads.LengthOrNull(route.Argument) is null)
+        {
+            // With a valid state, the request's own look at the upload answers 404 as well.
             throw UnknownUpload(route.Argument);
         }
-
-        return tokens.Verify(http.Request.Query["_state"], route.Repository, route.Argument);
     }
 
     /// <summary>
