@@ -24,13 +24,16 @@ namespace NeonRegistry.Maintenance;
 /// </remarks>
 public sealed class GarbageCollector(StorageLayout layout, TimeProvider clock)
 {
+    // A run's lock can outlive it by a moment (see FileLock): the next run waits that long before refusing.
+    private static readonly TimeSpan LockPatience = TimeSpan.FromSeconds(2);
+
     /// <returns>What was kept and deleted; <see cref="GarbageCollectionSummary.Interrupted"/> when cancelled.</returns>
     /// <exception cref="IOException">Another run, on this or another host sharing the store, has not finished.</exception>
     public async Task<GarbageCollectionSummary> RunAsync(GarbageCollectionOptions options, IMaintenanceReporter reporter, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(options.Grace, TimeSpan.Zero, nameof(options));
         // A dry run only reads, and must leave the store exactly as it was: it takes no lock.
-        using var runLock = options.DryRun ? null : TakeRunLock();
+        using var runLock = options.DryRun ? null : await TakeRunLockAsync();
         if (!options.DryRun)
         {
             GuardedDelete.RestoreInterrupted(layout);
@@ -58,10 +61,10 @@ public sealed class GarbageCollector(StorageLayout layout, TimeProvider clock)
     /// One deleting run at a time per store: two would each report what the other deleted, and an operator who starts a
     /// second run (a retry, a cron overlap) should hear that the first is still going.
     /// </summary>
-    private SafeFileHandle TakeRunLock()
+    private async Task<SafeFileHandle> TakeRunLockAsync()
     {
         var file = File.OpenHandle(layout.GarbageCollectionLock, FileMode.OpenOrCreate, FileAccess.ReadWrite);
-        if (FileLock.TryLockExclusive(file))
+        if (await FileLock.TryLockExclusiveAsync(file, LockPatience, CancellationToken.None))
         {
             return file;
         }

@@ -1,5 +1,6 @@
 using NeonRegistry.Maintenance;
 using NeonRegistry.Oci;
+using NeonRegistry.Storage;
 using NeonRegistry.Tests.Support;
 
 namespace NeonRegistry.Tests.Maintenance;
@@ -233,6 +234,26 @@ public sealed class GarbageCollectorTests : IDisposable
         Assert.Equal(1, summary.BlobsDeleted);
         Assert.False(_store.Blobs.Exists(orphan));
         Assert.Equal(0, next.BlobsDeleted);
+    }
+
+    [Fact]
+    public async Task Run_WhileTheLastRunsLockLingersAMoment_WaitsForItAndRuns()
+    {
+        var orphan = await _store.PushBlobAsync(App, _builder.RandomBytes(300));
+        FileAges.Backdate(_store.Root, Old);
+        // A handle that holds the lock a moment longer, as a child process started meanwhile would.
+        var lingering = File.OpenHandle(_store.Layout.GarbageCollectionLock, FileMode.OpenOrCreate, FileAccess.ReadWrite);
+        Assert.True(FileLock.TryLockExclusive(lingering));
+
+        var run = CollectAsync();
+        await Task.Delay(100);
+        var waited = !run.IsCompleted;
+        lingering.Dispose();
+        var summary = await run;
+
+        Assert.True(waited, "the run waits while the lock is held");
+        Assert.Equal(1, summary.BlobsDeleted);
+        Assert.False(_store.Blobs.Exists(orphan));
     }
 
     [Fact]
