@@ -24,9 +24,6 @@ namespace NeonRegistry.Maintenance;
 /// </remarks>
 public sealed class GarbageCollector(StorageLayout layout, TimeProvider clock)
 {
-    // A run's lock can outlive it by a moment (see FileLock): the next run waits that long before refusing.
-    private static readonly TimeSpan LockPatience = TimeSpan.FromSeconds(2);
-
     /// <returns>What was kept and deleted; <see cref="GarbageCollectionSummary.Interrupted"/> when cancelled.</returns>
     /// <exception cref="IOException">Another run, on this or another host sharing the store, has not finished.</exception>
     public async Task<GarbageCollectionSummary> RunAsync(GarbageCollectionOptions options, IMaintenanceReporter reporter, CancellationToken cancellationToken)
@@ -64,7 +61,7 @@ public sealed class GarbageCollector(StorageLayout layout, TimeProvider clock)
     private async Task<SafeFileHandle> TakeRunLockAsync()
     {
         var file = File.OpenHandle(layout.GarbageCollectionLock, FileMode.OpenOrCreate, FileAccess.ReadWrite);
-        if (await FileLock.TryLockExclusiveAsync(file, LockPatience, CancellationToken.None))
+        if (await FileLock.TryLockExclusiveAsync(file, CancellationToken.None))
         {
             return file;
         }

@@ -19,11 +19,14 @@ internal static partial class FileLock
     // EWOULDBLOCK: 11 on Linux, 35 on macOS and the BSDs.
     private static readonly int WouldBlock = OperatingSystem.IsLinux() ? 11 : 35;
 
+    // Long enough to outlast a lock that lingers a moment after its holder is done (see below); a holder that is
+    // really still at work is refused after it.
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan FirstRetry = TimeSpan.FromMilliseconds(5);
     private static readonly TimeSpan LongestRetry = TimeSpan.FromMilliseconds(100);
 
     /// <summary>
-    /// Takes the lock, waiting up to <paramref name="patience"/> for a holder to let go, so a request that arrives
+    /// Takes the lock, waiting up to two seconds for a holder to let go, so a request that arrives
     /// as another on the same file finishes continues after it instead of failing. A lock can also outlive its
     /// request by a moment: a child process started meanwhile (a test host starts many) holds a copy of every open
     /// handle, and so the lock, until it executes its program. Retries back off, since on CephFS each one asks
@@ -33,13 +36,13 @@ internal static partial class FileLock
     /// False when another handle still holds the lock after the wait, in this process or in another instance
     /// sharing the store. True also on a filesystem without locks, as .NET's own locking behaves.
     /// </returns>
-    public static async Task<bool> TryLockExclusiveAsync(SafeFileHandle file, TimeSpan patience, CancellationToken cancellationToken)
+    public static async Task<bool> TryLockExclusiveAsync(SafeFileHandle file, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
         var retry = FirstRetry;
         while (!TryLockExclusive(file))
         {
-            var left = patience - Stopwatch.GetElapsedTime(started);
+            var left = Patience - Stopwatch.GetElapsedTime(started);
             if (left <= TimeSpan.Zero)
             {
                 return false;

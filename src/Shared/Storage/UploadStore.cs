@@ -10,10 +10,6 @@ namespace NeonRegistry.Storage;
 /// </summary>
 public sealed class UploadStore(StorageLayout layout, BlobStore blobs)
 {
-    // Long enough to outlast a lock that lingers a moment after its request (see FileLock); a request that
-    // really overlaps another one on the same upload is refused after it.
-    private static readonly TimeSpan LockPatience = TimeSpan.FromSeconds(2);
-
     /// <summary>Creates an empty upload and returns its id.</summary>
     public string Start()
     {
@@ -112,7 +108,7 @@ public sealed class UploadStore(StorageLayout layout, BlobStore blobs)
         // the offset check and interleave their bytes under a running digest that then looks valid.
         try
         {
-            if (!await FileLock.TryLockExclusiveAsync(data.SafeFileHandle, LockPatience, cancellationToken))
+            if (!await FileLock.TryLockExclusiveAsync(data.SafeFileHandle, cancellationToken))
             {
                 throw Busy(id);
             }
