@@ -147,6 +147,26 @@ public sealed class ManifestTests
     }
 
     [Fact]
+    public async Task PutManifest_DuplicateKey_Returns400ManifestInvalidAndStoresNothing()
+    {
+        await using var server = await RegistryServer.StartAsync();
+        var image = await server.Client.PushImageAsync("app", "v1");
+        // The same manifest with an annotation given twice: parsers that keep the first key and those that keep
+        // the last would read two different manifests from one digest.
+        var text = Encoding.UTF8.GetString(image.Manifest);
+        var ambiguous = Encoding.UTF8.GetBytes(text[..^1] + ",\"annotations\":{\"a\":\"1\",\"a\":\"2\"}}");
+
+        using var put = await server.Client.PutManifestAsync("app", "v2", TestContent.OciManifest, ambiguous);
+        using var get = await server.Client.GetAsync("/v2/app/manifests/v2");
+        using var byDigest = await server.Client.GetAsync($"/v2/app/manifests/{TestContent.DigestOf(ambiguous)}");
+
+        Assert.Equal(HttpStatusCode.BadRequest, put.StatusCode);
+        Assert.Equal("MANIFEST_INVALID", await put.ErrorCodeAsync());
+        Assert.Equal(HttpStatusCode.NotFound, get.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, byDigest.StatusCode);
+    }
+
+    [Fact]
     public async Task PutManifest_Over4MiB_Returns413()
     {
         await using var server = await RegistryServer.StartAsync();

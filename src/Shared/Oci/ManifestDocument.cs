@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Unicode;
 
 namespace NeonRegistry.Oci;
 
@@ -9,6 +10,8 @@ namespace NeonRegistry.Oci;
 /// </summary>
 public sealed class ManifestDocument
 {
+    private static readonly JsonDocumentOptions StrictJson = new() { AllowDuplicateProperties = false };
+
     private ManifestDocument(string mediaType, Wire wire)
     {
         MediaType = mediaType;
@@ -76,6 +79,31 @@ public sealed class ManifestDocument
         var document = new ManifestDocument(mediaType, wire);
         document.CheckShape();
         return document;
+    }
+
+    /// <summary>
+    /// Parses a manifest about to enter the store, refusing what parsers could read differently: a registry hands
+    /// the same bytes to many clients, and one that keeps the first of two equal keys would see another manifest
+    /// than the registry checked (which keeps the last), as one that replaces invalid UTF-8 would.
+    /// </summary>
+    /// <exception cref="RegistryException">MANIFEST_INVALID, as <see cref="Parse"/>, and for duplicate keys or invalid UTF-8.</exception>
+    public static ManifestDocument ParseIncoming(ReadOnlyMemory<byte> content, string? contentType)
+    {
+        if (!Utf8.IsValid(content.Span))
+        {
+            throw Invalid("the body is not valid UTF-8");
+        }
+
+        try
+        {
+            using var _ = JsonDocument.Parse(content, StrictJson);
+        }
+        catch (JsonException e)
+        {
+            throw Invalid($"the body is not valid JSON, or repeats a key ({e.Message})");
+        }
+
+        return Parse(content.Span, contentType);
     }
 
     /// <summary>Every descriptor the registry must hold before it accepts this manifest.</summary>

@@ -62,7 +62,7 @@ public sealed class ManifestStore(StorageLayout layout, BlobStore blobs, TagStor
     /// </exception>
     public async Task<PushedManifest> PutAsync(RepositoryName name, Reference reference, byte[] content, string? contentType, CancellationToken cancellationToken)
     {
-        var document = ManifestDocument.Parse(content, contentType);
+        var document = ManifestDocument.ParseIncoming(content, contentType);
         var digest = Digest.Compute(content, reference.Digest?.Algorithm ?? Digest.Sha256);
         if (reference.Digest is { } expected && expected != digest)
         {
@@ -84,7 +84,7 @@ public sealed class ManifestStore(StorageLayout layout, BlobStore blobs, TagStor
     /// <exception cref="RegistryException">MANIFEST_INVALID, DIGEST_INVALID.</exception>
     public async Task<StoredManifest> StoreFetchedAsync(RepositoryName name, Digest expected, string? tag, byte[] content, string? mediaType, CancellationToken cancellationToken)
     {
-        var document = ManifestDocument.Parse(content, mediaType);
+        var document = ManifestDocument.ParseIncoming(content, mediaType);
         var actual = Digest.Compute(content, expected.Algorithm);
         if (actual != expected)
         {
