@@ -39,6 +39,42 @@ public sealed class LoggingTests
     }
 
     [Fact]
+    public async Task RequestLine_OfARefusedLogin_NamesRepositoryAndReference()
+    {
+        await using var registry = await RegistryProcess.StartAsync(settings: new Dictionary<string, string> { ["HOST"] = "registry-9" });
+        using var anonymous = new HttpClient { BaseAddress = registry.BaseAddress };
+
+        using var refused = await anonymous.GetAsync("/v2/team/app/manifests/v1");
+        await registry.StopAsync();
+
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+        Assert.Contains("registry-9 GET team/app v1 401", registry.Output);
+    }
+
+    [Fact]
+    public async Task CacheMode_StartLineAndRefusedNamespace_SayWhatTheyAre()
+    {
+        var settings = new Dictionary<string, string>
+        {
+            ["HOST"] = "cache-3", ["REMOTE_URL"] = "http://127.0.0.1:9/", ["USER"] = "mirror-bot", ["TAG_FRESHNESS"] = "5m", ["CACHE_SIZE_LIMIT"] = "20GiB",
+        };
+        await using var cache = await RegistryProcess.StartAsync(settings: settings);
+
+        using var refused = await cache.Client.GetAsync("/v2/library/alpine/manifests/3.20?ns=ghcr.io");
+        await cache.StopAsync();
+
+        var output = cache.Output;
+        Assert.Equal(HttpStatusCode.NotFound, refused.StatusCode);
+        var start = Assert.Single(output.Split('\n'), l => l.Contains("listening on"));
+        Assert.Contains("pull-through cache of http://127.0.0.1:9/", start);
+        Assert.Contains("tag freshness 00:05:00", start);
+        Assert.Contains("size limit 20.0 GiB", start);
+        Assert.Contains("upstream login as mirror-bot", start);
+        Assert.DoesNotContain(RegistryServer.Password, output);
+        Assert.Contains("cache-3 GET library/alpine 3.20 404", output);
+    }
+
+    [Fact]
     public async Task JsonFormat_WritesOneJsonObjectPerLine()
     {
         await using var registry = await RegistryProcess.StartAsync(settings: new Dictionary<string, string> { ["LOG_FORMAT"] = "json", ["HOST"] = "registry-8" });

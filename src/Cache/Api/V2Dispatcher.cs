@@ -3,8 +3,8 @@ using NeonRegistry.Oci;
 namespace NeonRegistry.Api;
 
 /// <summary>
-/// The route table of the API: one ASP.NET endpoint takes every <c>/v2</c> request, <see cref="V2Route"/> parses
-/// it, and this table sends each (endpoint, method) pair to its handler. HEAD goes wherever GET goes.
+/// The route table of the API: one ASP.NET endpoint takes every <c>/v2</c> request, <see cref="RequestRoute"/> has
+/// parsed it, and this table sends each (endpoint, method) pair to its handler. HEAD goes wherever GET goes.
 /// </summary>
 internal sealed class V2Dispatcher(
     BlobEndpoints blobs,
@@ -14,21 +14,20 @@ internal sealed class V2Dispatcher(
     CatalogEndpoints catalog,
     ReferrersEndpoints referrers)
 {
-    private const string RouteKey = "neon-registry.route";
-
-    /// <summary>The route of a request the dispatcher has parsed, for the request log line.</summary>
-    public static V2Route? RouteOf(HttpContext http) => http.Items.TryGetValue(RouteKey, out var route) ? route as V2Route : null;
-
     public async Task<IResult> DispatchAsync(HttpContext http)
     {
-        var rawTarget = http.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestFeature>()?.RawTarget ?? http.Request.Path.Value!;
-        var route = V2Route.Parse(rawTarget);
+        var parsed = RequestRoute.Of(http);
+        if (parsed.Refusal is { } refusal)
+        {
+            throw refusal;
+        }
+
+        var route = parsed.Route;
         if (route is null)
         {
             return OciResults.Error(OciErrorCode.NotFound, $"'{http.Request.Path}' is not an endpoint of the registry API");
         }
 
-        http.Items[RouteKey] = route;
         var method = HttpMethods.IsHead(http.Request.Method) ? HttpMethods.Get : http.Request.Method;
         var ct = http.RequestAborted;
         return (route.Kind, method) switch

@@ -56,7 +56,7 @@ internal static class RegistryLogging
                 : LogEventLevel.Information;
             options.EnrichDiagnosticContext = (context, http) =>
             {
-                var route = V2Dispatcher.RouteOf(http);
+                var route = RequestRoute.Of(http).Route;
                 context.Set("Repository", route?.Name?.Value ?? "-");
                 context.Set("Reference", route?.Reference ?? "-");
                 context.Set("ResponseBytes", http.Response.ContentLength ?? 0);

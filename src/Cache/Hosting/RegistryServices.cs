@@ -70,6 +70,8 @@ internal static class RegistryServices
             app.UseForwardedHeaders();
         }
 
+        app.Use(RequestRoute.ParseAsync);
+
         app.UseRegistryRequestLogging();
         app.UseRegistryMetrics();
         app.UseExceptionHandler();
@@ -114,8 +116,21 @@ internal static class RegistryServices
 
     private static void LogListening(WebApplication app)
     {
-        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+        var addresses = string.Join(", ", app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? []);
         var storage = app.Services.GetRequiredService<StorageLayout>().Root;
-        app.Logger.LogInformation("neon-registry listening on {Addresses}, storage {StoragePath}", string.Join(", ", addresses), storage);
+        var options = app.Services.GetRequiredService<RegistryOptions>();
+        if (options.Upstream is not { } upstream)
+        {
+            app.Logger.LogInformation(
+                "neon-registry primary registry listening on {Addresses}, storage {StoragePath}, {Login}{ReadOnly}",
+                addresses, storage, options.RequiresLogin ? "login required" : "no login", options.ReadOnly ? ", read-only" : "");
+            return;
+        }
+
+        // What an operator checks first on a cache node; the upstream's password is never part of it.
+        app.Logger.LogInformation(
+            "neon-registry pull-through cache of {RemoteUrl} listening on {Addresses}, storage {StoragePath}, tag freshness {TagFreshness}, size limit {SizeLimit}, upstream login {UpstreamLogin}",
+            upstream.RemoteUrl.ToString(), addresses, storage, upstream.TagFreshness.ToString("c"), Commands.ByteSize.Format(upstream.SizeLimitBytes),
+            upstream.User is { } user ? $"as {user}" : "none (anonymous)");
     }
 }

@@ -1,8 +1,6 @@
 using System.Diagnostics;
-using Microsoft.AspNetCore.Http.Features;
 using NeonRegistry.Api;
 using NeonRegistry.Health;
-using NeonRegistry.Oci;
 
 namespace NeonRegistry.Metrics;
 
@@ -58,21 +56,10 @@ internal sealed class HttpMetricsMiddleware(RegistryMetrics metrics) : IMiddlewa
             return path[1..];
         }
 
-        if (V2Dispatcher.RouteOf(http) is { } route)
-        {
-            return KindLabels[route.Kind];
-        }
-
-        // Refused before the dispatcher parsed it (no login, throttled, read-only): parse it here for the label.
-        var rawTarget = http.Features.Get<IHttpRequestFeature>()?.RawTarget ?? path;
-        try
-        {
-            return V2Route.Parse(rawTarget) is { } parsed ? KindLabels[parsed.Kind] : "other";
-        }
-        catch (RegistryException)
-        {
-            return "invalid";
-        }
+        var parsed = RequestRoute.Of(http);
+        return parsed.Route is { } route ? KindLabels[route.Kind]
+            : parsed.Refusal is not null ? "invalid"
+            : "other";
     }
 
     private static string SnakeCase(V2RouteKind kind) =>

@@ -271,7 +271,7 @@ public sealed partial class RegistryProcess : IAsyncDisposable
     }
 
     // Kestrel's own "Now listening" line comes first; the registry's line also confirms the store it opened.
-    [GeneratedRegex(@"neon-registry listening on \\?""?(?<address>http://127\.0\.0\.1:\d+)")]
+    [GeneratedRegex(@"neon-registry [a-z -]*?(of \S+ )?listening on \\?""?(?<address>http://127\.0\.0\.1:\d+)")]
     private static partial Regex ListeningLine();
 
     private static class Signals
