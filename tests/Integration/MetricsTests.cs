@@ -92,6 +92,23 @@ public sealed class MetricsTests
         Assert.Equal(blob.Length, metrics.Value(Received, ("method", "PATCH"), ("route", "upload_session")));
     }
 
+    [Fact]
+    public async Task EveryRegistryMetric_OfBothModes_IsInReadmesMetricsTable()
+    {
+        var readme = await File.ReadAllTextAsync(RepositoryRoot.File("README.md"));
+        await using var primary = await RegistryServer.StartAsync();
+        await using var cache = await RegistryServer.StartCacheAsync(new Uri("http://127.0.0.1:9/"), user: null, password: null);
+
+        var names = (await ScrapeAsync(primary)).Text.Split('\n').Concat((await ScrapeAsync(cache)).Text.Split('\n'))
+            .Where(line => line.StartsWith("# HELP neon_registry_", StringComparison.Ordinal))
+            .Select(line => line.Split(' ')[2])
+            .Distinct()
+            .ToList();
+
+        Assert.Contains("neon_registry_cache_fills_total", names);
+        Assert.All(names, name => Assert.Contains($"| `{name}` |", readme));
+    }
+
     private static async Task<PrometheusText> ScrapeAsync(RegistryServer server)
     {
         using var anonymous = server.CreateClient();
