@@ -17,10 +17,7 @@ internal static class RegistryServices
     {
         var options = EnvironmentSettings.Read(builder.Configuration);
         builder.AddRegistryLogging(options);
-        if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey]))
-        {
-            builder.WebHost.UseUrls($"http://0.0.0.0:{options.Port}");
-        }
+        builder.AddRegistryListener(options);
 
         var services = builder.Services;
         services.AddSingleton(options);
@@ -70,6 +67,7 @@ internal static class RegistryServices
             app.UseForwardedHeaders();
         }
 
+        app.UseProbeConnectionClose();
         app.UseRegistryRequestLogging();
         app.UseRegistryMetrics();
         app.UseExceptionHandler();
@@ -116,6 +114,11 @@ internal static class RegistryServices
     {
         var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
         var storage = app.Services.GetRequiredService<StorageLayout>().Root;
-        app.Logger.LogInformation("neon-registry listening on {Addresses}, storage {StoragePath}", string.Join(", ", addresses), storage);
+        var maxConnections = app.Services.GetRequiredService<RegistryOptions>().MaxConnections;
+        app.Logger.LogInformation(
+            "neon-registry listening on {Addresses}, storage {StoragePath}, at most {MaxConnections} connections",
+            string.Join(", ", addresses),
+            storage,
+            maxConnections);
     }
 }
