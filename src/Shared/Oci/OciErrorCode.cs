@@ -25,6 +25,12 @@ public enum OciErrorCode
     Unsupported,
     TooManyRequests,
     Unavailable,
+
+    /// <summary>The store's filesystem has no space or quota left (ENOSPC, EDQUOT).</summary>
+    StoreFull,
+
+    /// <summary>The store's filesystem refuses writes (EROFS, EACCES).</summary>
+    StoreReadOnly,
     NotFound,
     Unknown,
 }
