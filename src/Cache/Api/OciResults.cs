@@ -28,6 +28,7 @@ internal static class OciResults
         [OciErrorCode.SizeInvalid] = ("SIZE_INVALID", StatusCodes.Status400BadRequest),
         [OciErrorCode.TagInvalid] = ("TAG_INVALID", StatusCodes.Status400BadRequest),
         [OciErrorCode.RangeInvalid] = ("BLOB_UPLOAD_INVALID", StatusCodes.Status416RangeNotSatisfiable),
+        [OciErrorCode.RangeNotSatisfiable] = ("RANGE_INVALID", StatusCodes.Status416RangeNotSatisfiable),
         [OciErrorCode.PaginationNumberInvalid] = ("PAGINATION_NUMBER_INVALID", StatusCodes.Status400BadRequest),
         [OciErrorCode.Unauthorized] = ("UNAUTHORIZED", StatusCodes.Status401Unauthorized),
         [OciErrorCode.Denied] = ("DENIED", StatusCodes.Status403Forbidden),

@@ -36,6 +36,7 @@ internal static class RegistryServices
 
         services.AddSingleton<UploadStateToken>();
         services.AddSingleton<DeletePolicy>();
+        services.AddSingleton<AllowedMethods>();
         services.AddSingleton<CacheHeaders>();
         services.AddSingleton<BlobEndpoints>();
         services.AddSingleton<UploadEndpoints>();
@@ -71,13 +72,20 @@ internal static class RegistryServices
         app.UseRegistryRequestLogging();
         app.UseRegistryMetrics();
         app.UseExceptionHandler();
+        var allowed = app.Services.GetRequiredService<AllowedMethods>();
         app.Use((http, next) =>
         {
             // Docker's clients look for this header on every response to know they talk to a v2 registry. Set as
-            // the response starts, so error responses (whose headers the exception handler resets) carry it too.
+            // the response starts, so error responses (whose headers the exception handler resets) carry it too;
+            // so does a 405's Allow, whichever middleware or handler refused the method.
             http.Response.OnStarting(() =>
             {
                 http.Response.Headers[RegistryHeaders.ApiVersion] = "registry/2.0";
+                if (http.Response.StatusCode == StatusCodes.Status405MethodNotAllowed && allowed.ForOrNull(http) is { } methods)
+                {
+                    http.Response.Headers.Allow = methods;
+                }
+
                 return Task.CompletedTask;
             });
             return next(http);

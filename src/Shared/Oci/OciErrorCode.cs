@@ -19,6 +19,9 @@ public enum OciErrorCode
     SizeInvalid,
     TagInvalid,
     RangeInvalid,
+
+    /// <summary>A blob download's <c>Range</c> lies outside the blob (416, with the blob's size in <c>Content-Range</c>).</summary>
+    RangeNotSatisfiable,
     PaginationNumberInvalid,
     Unauthorized,
     Denied,
