@@ -54,7 +54,7 @@ public sealed class BlobTests
     }
 
     [Fact]
-    public async Task GetBlob_RangeBeyondEnd_Returns416WithSize()
+    public async Task GetBlob_RangeBeyondEnd_Returns416WithSizeAndEnvelope()
     {
         await using var server = await RegistryServer.StartAsync();
         var digest = await server.Client.PushBlobAsync("app", TestContent.RandomBytes(500));
@@ -65,6 +65,8 @@ public sealed class BlobTests
 
         Assert.Equal(HttpStatusCode.RequestedRangeNotSatisfiable, response.StatusCode);
         Assert.Equal("bytes */500", response.Content.Headers.ContentRange!.ToString());
+        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("RANGE_INVALID", await response.ErrorCodeAsync());
     }
 
     [Fact]
@@ -131,6 +133,7 @@ public sealed class BlobTests
 
         Assert.Equal(HttpStatusCode.MethodNotAllowed, response.StatusCode);
         Assert.Equal("UNSUPPORTED", await response.ErrorCodeAsync());
+        Assert.Equal(["GET", "HEAD"], response.Content.Headers.Allow);
         Assert.Equal(HttpStatusCode.OK, still.StatusCode);
     }
 }

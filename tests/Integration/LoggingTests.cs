@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using NeonRegistry.Integration.Support;
 
 namespace NeonRegistry.Integration;
@@ -88,5 +89,37 @@ public sealed class LoggingTests
         Assert.All(events, e => Assert.Equal("registry-8", e.GetProperty("Instance").GetString()));
         Assert.Contains(events, e => e.TryGetProperty("StatusCode", out var status) && status.GetInt32() == 201
             && e.GetProperty("Repository").GetString() == "app");
+    }
+
+    [Fact]
+    public async Task RequestLine_Bytes_AreTheBytesSent()
+    {
+        // Far more than loopback's socket buffers hold, so a client that stops reading stops the download.
+        var blob = TestContent.RandomBytes(48 * 1024 * 1024);
+        var digest = TestContent.DigestOf(blob);
+        await using var registry = await RegistryProcess.StartAsync();
+        await registry.Client.PushBlobAsync("app", blob);
+
+        using (var head = await registry.Client.SendAsync(new HttpRequestMessage(HttpMethod.Head, $"/v2/app/blobs/{digest}")))
+        {
+            Assert.Equal(blob.Length, head.Content.Headers.ContentLength);
+        }
+
+        var whole = await registry.Client.GetByteArrayAsync($"/v2/app/blobs/{digest}");
+        using (var aborted = await registry.Client.GetAsync($"/v2/app/blobs/{digest}", HttpCompletionOption.ResponseHeadersRead))
+        {
+            await using var body = await aborted.Content.ReadAsStreamAsync();
+            await body.ReadExactlyAsync(new byte[8 * 1024 * 1024]);
+        }
+
+        await registry.StopAsync();
+
+        int SentBy(string method, int index) =>
+            Regex.Matches(registry.Output, $@"{method} app {Regex.Escape(digest)} 200 (\d+) bytes").Select(m => int.Parse(m.Groups[1].Value)).ElementAt(index);
+        Assert.Equal(blob.Length, whole.Length);
+        Assert.Equal(0, SentBy("HEAD", 0));
+        Assert.Equal(blob.Length, SentBy("GET", 0));
+        // Counted per completed write of 1 MiB: the client had 8 MiB, so at least 7 had been handed over.
+        Assert.InRange(SentBy("GET", 1), 7 * 1024 * 1024, blob.Length - 1);
     }
 }

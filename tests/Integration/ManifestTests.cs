@@ -237,15 +237,32 @@ public sealed class ManifestTests
 
     [Theory]
     [InlineData("-leading-dash")]
-    [InlineData(".hidden")]
-    public async Task GetManifest_InvalidTag_Returns400TagInvalid(string tag)
+    [InlineData(".INVALID")]
+    public async Task GetHeadDeleteManifest_ReferenceThatCannotBeATag_Returns404ManifestUnknown(string tag)
     {
         await using var server = await RegistryServer.StartAsync();
 
-        using var response = await server.Client.GetAsync($"/v2/app/manifests/{tag}");
+        using var get = await server.Client.GetAsync($"/v2/app/manifests/{tag}");
+        using var head = await server.Client.SendAsync(new HttpRequestMessage(HttpMethod.Head, $"/v2/app/manifests/{tag}"));
+        using var delete = await server.Client.DeleteAsync($"/v2/app/manifests/{tag}");
 
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Equal("TAG_INVALID", await response.ErrorCodeAsync());
+        Assert.All(new[] { get, head, delete }, r => Assert.Equal(HttpStatusCode.NotFound, r.StatusCode));
+        Assert.Equal("MANIFEST_UNKNOWN", await get.ErrorCodeAsync());
+        Assert.Equal("MANIFEST_UNKNOWN", await delete.ErrorCodeAsync());
+    }
+
+    [Theory]
+    [InlineData("-leading-dash")]
+    [InlineData(".INVALID")]
+    public async Task PutManifest_InvalidTag_Returns400TagInvalid(string tag)
+    {
+        await using var server = await RegistryServer.StartAsync();
+        var image = await server.Client.PushImageAsync("app", "v1");
+
+        using var put = await server.Client.PutManifestAsync("app", tag, TestContent.OciManifest, image.Manifest);
+
+        Assert.Equal(HttpStatusCode.BadRequest, put.StatusCode);
+        Assert.Equal("TAG_INVALID", await put.ErrorCodeAsync());
     }
 
     [Fact]

@@ -101,6 +101,7 @@ public sealed class PathSafetyTests
 
         Assert.Equal(405, status);
         Assert.Contains("UNSUPPORTED", response);
+        Assert.Contains("\r\nAllow: GET, HEAD\r\n", response);
     }
 
     /// <summary>The store's parent must hold nothing but the store: no request may have created a sibling.</summary>

@@ -32,6 +32,10 @@ public sealed class ReadOnlyTests
                 await server.Client.DeleteAsync($"/v2/app/blobs/{blob}"),
             };
 
+            // RFC 9110: a 405 names what the endpoint allows, here reads only (an upload URL allows nothing).
+            Assert.Empty(writes[0].Content.Headers.Allow);
+            Assert.Equal(["GET", "HEAD"], writes[2].Content.Headers.Allow);
+            Assert.Equal(["GET", "HEAD"], writes[3].Content.Headers.Allow);
             foreach (var write in writes)
             {
                 Assert.Equal(HttpStatusCode.MethodNotAllowed, write.StatusCode);

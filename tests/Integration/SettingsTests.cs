@@ -30,6 +30,10 @@ public sealed class SettingsTests
     [InlineData("HTPASSWD_FILE", "/nonexistent/htpasswd", "HTPASSWD_FILE '/nonexistent/htpasswd' does not exist")]
     [InlineData("TRUSTED_PROXIES", "10.0.0.5,proxy.local", "TRUSTED_PROXIES entry 'proxy.local' is not an IP address or network")]
     [InlineData("TRUSTED_PROXIES", "10.0.0.0/33", "TRUSTED_PROXIES entry '10.0.0.0/33' is not an IP address or network")]
+    [InlineData("LISTEN_ADDRESS", "localhost", "LISTEN_ADDRESS 'localhost' is not an IP address")]
+    [InlineData("LISTEN_ADDRESS", "127.1", "LISTEN_ADDRESS '127.1' is not an IP address")]
+    [InlineData("MAX_CONNECTIONS", "0", "MAX_CONNECTIONS '0' is not a positive whole number")]
+    [InlineData("MAX_CONNECTIONS", "many", "MAX_CONNECTIONS 'many' is not a positive whole number")]
     [InlineData("REMOTE_URL", "registry-1.docker.io", "REMOTE_URL 'registry-1.docker.io' is not the absolute http(s) URL")]
     [InlineData("REMOTE_URL", "ftp://mirror", "REMOTE_URL 'ftp://mirror' is not the absolute http(s) URL")]
     public async Task Start_BadSetting_ExitsWithOneLineNamingIt(string name, string? value, string expected)

@@ -40,7 +40,9 @@ internal sealed class BlobEndpoints(IContentSource content, BlobStore blobs, Cac
 
         if (blob.File is { } file)
         {
-            return TypedResults.PhysicalFile(file.Path, OctetStream, entityTag: new EntityTagHeaderValue($"\"{digest}\""), enableRangeProcessing: true);
+            return new BlobFileResult(
+                TypedResults.PhysicalFile(file.Path, OctetStream, entityTag: new EntityTagHeaderValue($"\"{digest}\""), enableRangeProcessing: true),
+                digest);
         }
 
         if (blob.Fill is { } fill)

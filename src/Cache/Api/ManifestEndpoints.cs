@@ -10,11 +10,15 @@ internal sealed class ManifestEndpoints(ManifestStore manifests, IContentSource 
     /// <summary>GET and HEAD: the exact bytes pushed, with the media type they were pushed as.</summary>
     public async Task<IResult> GetAsync(HttpContext http, V2Route route, CancellationToken cancellationToken)
     {
-        var reference = Reference.Parse(route.Argument);
+        if (LookupReferenceOrNull(route.Argument) is not { } reference)
+        {
+            return Unknown(route, route.Argument);
+        }
+
         var found = await content.GetManifestOrNullAsync(route.Repository, reference, cancellationToken);
         if (found is null)
         {
-            return Unknown(route, reference);
+            return Unknown(route, reference.ToString());
         }
 
         var manifest = found.Manifest;
@@ -42,17 +46,29 @@ internal sealed class ManifestEndpoints(ManifestStore manifests, IContentSource 
     public async Task<IResult> DeleteAsync(V2Route route, CancellationToken cancellationToken)
     {
         deletes.EnsureAllowed();
-        var reference = Reference.Parse(route.Argument);
+        if (LookupReferenceOrNull(route.Argument) is not { } reference)
+        {
+            return Unknown(route, route.Argument);
+        }
+
         return await manifests.DeleteAsync(route.Repository, reference, cancellationToken)
             ? TypedResults.Accepted((string?)null)
-            : Unknown(route, reference);
+            : Unknown(route, reference.ToString());
     }
 
-    private static IResult Unknown(V2Route route, Reference reference) =>
+    /// <summary>
+    /// The reference of a lookup, or null when it cannot be a tag: nothing by that name can exist, so GET, HEAD and
+    /// DELETE answer 404 MANIFEST_UNKNOWN, as distribution does and as clients probing for a manifest expect. Only a
+    /// push of such a tag is refused as TAG_INVALID. A malformed digest stays DIGEST_INVALID.
+    /// </summary>
+    private static Reference? LookupReferenceOrNull(string value) =>
+        value.Contains(':') || Tag.IsValid(value) ? Reference.Parse(value) : null;
+
+    private static IResult Unknown(V2Route route, string reference) =>
         OciResults.Error(
             OciErrorCode.ManifestUnknown,
             $"manifest '{reference}' is not in repository '{route.Repository}'",
-            new Dictionary<string, string> { ["name"] = route.Repository.Value, ["reference"] = reference.ToString() });
+            new Dictionary<string, string> { ["name"] = route.Repository.Value, ["reference"] = reference });
 
     /// <summary>Manifests are the only bodies held in memory, so they are bounded before and while reading.</summary>
     private static async Task<byte[]> ReadBoundedBodyAsync(HttpRequest request, CancellationToken cancellationToken)

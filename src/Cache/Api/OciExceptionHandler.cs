@@ -17,8 +17,16 @@ internal sealed partial class OciExceptionHandler(ILogger<OciExceptionHandler> l
             return true;
         }
 
+        var store = StoreFault.ErrorOrNull(exception);
+        if (store is not null)
+        {
+            // The OS error and the path, for the operator; the client hears what it can tell its user.
+            LogStoreFault(logger, http.Request.Method, http.Request.Path, http.TraceIdentifier, exception.Message);
+        }
+
         var result = exception switch
         {
+            _ when store is not null => OciResults.Error(store),
             RegistryException registry => OciResults.Error(registry),
             BadHttpRequestException bad => OciResults.Error(OciErrorCode.SizeInvalid, $"the request was malformed or cut short: {bad.Message}"),
             _ => null,
@@ -39,6 +47,9 @@ internal sealed partial class OciExceptionHandler(ILogger<OciExceptionHandler> l
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Client went away during {Method} {Path}")]
     private static partial void LogClientGone(ILogger logger, string method, string path);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Store fault in {Method} {Path} (request {RequestId}): {OsError}")]
+    private static partial void LogStoreFault(ILogger logger, string method, string path, string requestId, string osError);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled fault in {Method} {Path} (request {RequestId})")]
     private static partial void LogUnexpected(ILogger logger, Exception exception, string method, string path, string requestId);

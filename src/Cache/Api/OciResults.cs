@@ -28,12 +28,18 @@ internal static class OciResults
         [OciErrorCode.SizeInvalid] = ("SIZE_INVALID", StatusCodes.Status400BadRequest),
         [OciErrorCode.TagInvalid] = ("TAG_INVALID", StatusCodes.Status400BadRequest),
         [OciErrorCode.RangeInvalid] = ("BLOB_UPLOAD_INVALID", StatusCodes.Status416RangeNotSatisfiable),
+        [OciErrorCode.RangeNotSatisfiable] = ("RANGE_INVALID", StatusCodes.Status416RangeNotSatisfiable),
         [OciErrorCode.PaginationNumberInvalid] = ("PAGINATION_NUMBER_INVALID", StatusCodes.Status400BadRequest),
         [OciErrorCode.Unauthorized] = ("UNAUTHORIZED", StatusCodes.Status401Unauthorized),
         [OciErrorCode.Denied] = ("DENIED", StatusCodes.Status403Forbidden),
         [OciErrorCode.Unsupported] = ("UNSUPPORTED", StatusCodes.Status405MethodNotAllowed),
         [OciErrorCode.TooManyRequests] = ("TOOMANYREQUESTS", StatusCodes.Status429TooManyRequests),
         [OciErrorCode.Unavailable] = ("UNAVAILABLE", StatusCodes.Status503ServiceUnavailable),
+        // 4xx, though the fault is the server's: skopeo (containers/image) and the Docker engine's own registry
+        // client read the envelope of a 4xx answer only, and print just "unexpected HTTP status: 507 Insufficient
+        // Storage" for a 5xx. The message is the one thing that tells the user what happened.
+        [OciErrorCode.StoreFull] = ("UNAVAILABLE", StatusCodes.Status413PayloadTooLarge),
+        [OciErrorCode.StoreReadOnly] = ("UNAVAILABLE", StatusCodes.Status403Forbidden),
         [OciErrorCode.NotFound] = ("NOT_FOUND", StatusCodes.Status404NotFound),
         [OciErrorCode.Unknown] = ("UNKNOWN", StatusCodes.Status500InternalServerError),
     };

@@ -24,9 +24,19 @@ internal sealed class UploadEndpoints(UploadStore uploads, BlobStore blobs, Uplo
         var state = new UploadState(name.Value, id, 0, null);
         if (query.ContainsKey("digest"))
         {
-            var digest = Digest.Parse(query["digest"]);
-            var progress = await AppendAsync(http, state, cancellationToken);
-            return await CommitAsync(http, name, id, digest, progress, cancellationToken);
+            try
+            {
+                var digest = Digest.Parse(query["digest"]);
+                var progress = await AppendAsync(http, state, discardOnFailure: true, cancellationToken);
+                return await CommitAsync(http, name, id, digest, progress, cancellationToken);
+            }
+            catch
+            {
+                // distribution-spec: Single POST. The client never got a Location, so nobody could resume or cancel
+                // this upload: whatever it holds (on a full store, the bytes that did fit) goes now, not in a day.
+                uploads.TryCancel(id);
+                throw;
+            }
         }
 
         return UploadAccepted(http, state);
@@ -40,7 +50,7 @@ internal sealed class UploadEndpoints(UploadStore uploads, BlobStore blobs, Uplo
             return refusal;
         }
 
-        if (await AppendOrNullAsync(http, state, cancellationToken) is not { } progress)
+        if (await AppendOrNullAsync(http, state, discardOnFailure: false, cancellationToken) is not { } progress)
         {
             return RangeRefusal(http, state, CurrentLength(state.UploadId));
         }
@@ -60,7 +70,9 @@ internal sealed class UploadEndpoints(UploadStore uploads, BlobStore blobs, Uplo
                 return refusal;
             }
 
-            if (await AppendOrNullAsync(http, state, cancellationToken) is not { } appended)
+            // The closing chunk: a client whose PUT fails starts over rather than resumes, so what this request
+            // wrote goes (a POST then PUT upload is left empty, as it began).
+            if (await AppendOrNullAsync(http, state, discardOnFailure: true, cancellationToken) is not { } appended)
             {
                 return RangeRefusal(http, state, CurrentLength(state.UploadId));
             }
@@ -162,11 +174,11 @@ internal sealed class UploadEndpoints(UploadStore uploads, BlobStore blobs, Uplo
     private long CurrentLength(string id) => uploads.LengthOrNull(id) ?? throw UnknownUpload(id);
 
     /// <returns>Null when another chunk landed between the position check and the upload's lock.</returns>
-    private async Task<UploadProgress?> AppendOrNullAsync(HttpContext http, UploadState state, CancellationToken cancellationToken)
+    private async Task<UploadProgress?> AppendOrNullAsync(HttpContext http, UploadState state, bool discardOnFailure, CancellationToken cancellationToken)
     {
         try
         {
-            return await AppendAsync(http, state, cancellationToken);
+            return await AppendAsync(http, state, discardOnFailure, cancellationToken);
         }
         catch (RegistryException e) when (e.Code == OciErrorCode.RangeInvalid)
         {
@@ -174,7 +186,7 @@ internal sealed class UploadEndpoints(UploadStore uploads, BlobStore blobs, Uplo
         }
     }
 
-    private async Task<UploadProgress> AppendAsync(HttpContext http, UploadState state, CancellationToken cancellationToken)
+    private async Task<UploadProgress> AppendAsync(HttpContext http, UploadState state, bool discardOnFailure, CancellationToken cancellationToken)
     {
         // Blobs may be any size; the limit is lifted for upload bodies alone, which stream to disk.
         if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
@@ -183,7 +195,7 @@ internal sealed class UploadEndpoints(UploadStore uploads, BlobStore blobs, Uplo
         }
 
         long? expected = ContentRange.TryParse(http.Request.Headers.ContentRange, out var range) ? range.Length : http.Request.ContentLength;
-        return await uploads.AppendAsync(state.UploadId, state.Offset, http.Request.Body, expected, cancellationToken);
+        return await uploads.AppendAsync(state.UploadId, state.Offset, http.Request.Body, expected, discardOnFailure, cancellationToken);
     }
 
     private async Task<IResult> CommitAsync(HttpContext http, RepositoryName name, string id, Digest digest, UploadProgress progress, CancellationToken cancellationToken)

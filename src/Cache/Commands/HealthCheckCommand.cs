@@ -15,11 +15,18 @@ internal static class HealthCheckCommand
     // Below Docker's own HEALTHCHECK timeout, so a slow answer is reported by us rather than killed without a word.
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(4);
 
+    /// <summary>Loopback when the server listens on every address, else the one address it listens on.</summary>
+    private static string ProbeHost(System.Net.IPAddress? listenAddress) =>
+        listenAddress is null || listenAddress.Equals(System.Net.IPAddress.Any) || listenAddress.Equals(System.Net.IPAddress.IPv6Any) ? "127.0.0.1"
+        : listenAddress.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{listenAddress}]"
+        : listenAddress.ToString();
+
     /// <exception cref="SettingsException">A setting is missing or malformed.</exception>
     public static async Task<int> RunAsync(string[] args)
     {
         var configuration = new ConfigurationBuilder().AddEnvironmentVariables().AddCommandLine(args).Build();
-        var url = $"http://127.0.0.1:{EnvironmentSettings.Read(configuration).Port}{HealthEndpoints.LivenessPath}";
+        var options = EnvironmentSettings.Read(configuration);
+        var url = $"http://{ProbeHost(options.ListenAddress)}:{options.Port}{HealthEndpoints.LivenessPath}";
         using var client = new HttpClient { Timeout = Timeout };
         try
         {

@@ -29,6 +29,8 @@ internal static class EnvironmentSettings
         {
             StoragePath = ReadStoragePath(configuration),
             Port = ReadPort(Get("PORT"), isCache ? UpstreamOptions.DefaultPort : RegistryOptions.DefaultPort),
+            ListenAddress = ReadListenAddress(Get("LISTEN_ADDRESS")),
+            MaxConnections = ReadMaxConnections(Get("MAX_CONNECTIONS")),
             // A cache takes no pushes, so it has no upload state to sign.
             Secret = isCache && Get("SECRET") is null ? null : ReadSecret(Get("SECRET")),
             Username = isCache ? null : ReadUsername(Get("USERNAME")),
@@ -132,6 +134,32 @@ internal static class EnvironmentSettings
         return int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port <= 65535
             ? port
             : throw new SettingsException($"PORT '{value}' is not a port number (0-65535)");
+    }
+
+    /// <summary>An IP literal, v4 in four dotted parts (so "1" or "127.1" are refused, not read as 0.0.0.1 or 127.0.0.1).</summary>
+    private static IPAddress? ReadListenAddress(string? value)
+    {
+        if (value is null)
+        {
+            return null;
+        }
+
+        var literal = value.StartsWith('[') && value.EndsWith(']') ? value[1..^1] : value;
+        return IPAddress.TryParse(literal, out var address) && (literal.Contains(':') || literal.Count(c => c == '.') == 3)
+            ? address
+            : throw new SettingsException($"LISTEN_ADDRESS '{value}' is not an IP address such as 0.0.0.0, ::, 127.0.0.1 or ::1");
+    }
+
+    private static int ReadMaxConnections(string? value)
+    {
+        if (value is null)
+        {
+            return DescriptorLimit.DefaultMaxConnections(DescriptorLimit.Current());
+        }
+
+        return int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var limit) && limit > 0
+            ? limit
+            : throw new SettingsException($"MAX_CONNECTIONS '{value}' is not a positive whole number of connections");
     }
 
     private static bool ReadBoolean(string name, string? value, bool defaultValue) => value switch

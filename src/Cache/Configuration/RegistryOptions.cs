@@ -14,6 +14,12 @@ internal sealed record RegistryOptions
 
     public required int Port { get; init; }
 
+    /// <summary>The address to listen on; null for every address of both families ([::] dual-stack, else 0.0.0.0).</summary>
+    public IPAddress? ListenAddress { get; init; }
+
+    /// <summary>Connections served at once, over every listening socket; see <see cref="DescriptorLimit"/> for the default.</summary>
+    public int MaxConnections { get; init; } = DescriptorLimit.DefaultMaxConnections(1024);
+
     /// <summary>Signs upload state; the same on every instance so any of them can continue an upload. Null in cache mode.</summary>
     public required string? Secret { get; init; }
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using NeonRegistry.Api;
 using NeonRegistry.Configuration;
 using NeonRegistry.Health;
+using NeonRegistry.Metrics;
 using Serilog;
 using Serilog.Configuration;
 using Serilog.Events;
@@ -59,7 +60,8 @@ internal static class RegistryLogging
                 var route = RequestRoute.Of(http).Route;
                 context.Set("Repository", route?.Name?.Value ?? "-");
                 context.Set("Reference", route?.Reference ?? "-");
-                context.Set("ResponseBytes", http.Response.ContentLength ?? 0);
+                // Runs once the response is over, outside the metrics middleware that counted its bytes.
+                context.Set("ResponseBytes", HttpMetricsMiddleware.BytesSent(http));
                 context.Set("ClientAddress", http.Connection.RemoteIpAddress?.ToString());
             };
         });

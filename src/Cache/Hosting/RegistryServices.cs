@@ -17,10 +17,7 @@ internal static class RegistryServices
     {
         var options = EnvironmentSettings.Read(builder.Configuration);
         builder.AddRegistryLogging(options);
-        if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey]))
-        {
-            builder.WebHost.UseUrls($"http://0.0.0.0:{options.Port}");
-        }
+        builder.AddRegistryListener(options);
 
         var services = builder.Services;
         services.AddSingleton(options);
@@ -39,6 +36,7 @@ internal static class RegistryServices
 
         services.AddSingleton<UploadStateToken>();
         services.AddSingleton<DeletePolicy>();
+        services.AddSingleton<AllowedMethods>();
         services.AddSingleton<CacheHeaders>();
         services.AddSingleton<BlobEndpoints>();
         services.AddSingleton<UploadEndpoints>();
@@ -71,17 +69,24 @@ internal static class RegistryServices
         }
 
         app.Use(RequestRoute.ParseAsync);
-
+        app.UseProbeConnectionClose();
         app.UseRegistryRequestLogging();
         app.UseRegistryMetrics();
         app.UseExceptionHandler();
+        var allowed = app.Services.GetRequiredService<AllowedMethods>();
         app.Use((http, next) =>
         {
             // Docker's clients look for this header on every response to know they talk to a v2 registry. Set as
-            // the response starts, so error responses (whose headers the exception handler resets) carry it too.
+            // the response starts, so error responses (whose headers the exception handler resets) carry it too;
+            // so does a 405's Allow, whichever middleware or handler refused the method.
             http.Response.OnStarting(() =>
             {
                 http.Response.Headers[RegistryHeaders.ApiVersion] = "registry/2.0";
+                if (http.Response.StatusCode == StatusCodes.Status405MethodNotAllowed && allowed.ForOrNull(http) is { } methods)
+                {
+                    http.Response.Headers.Allow = methods;
+                }
+
                 return Task.CompletedTask;
             });
             return next(http);
@@ -122,15 +127,15 @@ internal static class RegistryServices
         if (options.Upstream is not { } upstream)
         {
             app.Logger.LogInformation(
-                "neon-registry primary registry listening on {Addresses}, storage {StoragePath}, {Login}{ReadOnly}",
-                addresses, storage, options.RequiresLogin ? "login required" : "no login", options.ReadOnly ? ", read-only" : "");
+                "neon-registry primary registry listening on {Addresses}, storage {StoragePath}, at most {MaxConnections} connections, {Login}{ReadOnly}",
+                addresses, storage, options.MaxConnections, options.RequiresLogin ? "login required" : "no login", options.ReadOnly ? ", read-only" : "");
             return;
         }
 
         // What an operator checks first on a cache node; the upstream's password is never part of it.
         app.Logger.LogInformation(
-            "neon-registry pull-through cache of {RemoteUrl} listening on {Addresses}, storage {StoragePath}, tag freshness {TagFreshness}, size limit {SizeLimit}, upstream login {UpstreamLogin}",
-            upstream.RemoteUrl.ToString(), addresses, storage, upstream.TagFreshness.ToString("c"), Commands.ByteSize.Format(upstream.SizeLimitBytes),
+            "neon-registry pull-through cache of {RemoteUrl} listening on {Addresses}, storage {StoragePath}, at most {MaxConnections} connections, tag freshness {TagFreshness}, size limit {SizeLimit}, upstream login {UpstreamLogin}",
+            upstream.RemoteUrl.ToString(), addresses, storage, options.MaxConnections, upstream.TagFreshness.ToString("c"), Commands.ByteSize.Format(upstream.SizeLimitBytes),
             upstream.User is { } user ? $"as {user}" : "none (anonymous)");
     }
 }

@@ -14,6 +14,14 @@ internal sealed class HttpMetricsMiddleware(RegistryMetrics metrics) : IMiddlewa
     // freely (a repository name, an odd method) may become a label value.
     private static readonly Dictionary<V2RouteKind, string> KindLabels = Enum.GetValues<V2RouteKind>().ToDictionary(kind => kind, SnakeCase);
     private static readonly HashSet<string> KnownMethods = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"];
+    private static readonly object ResponseBodyKey = new();
+
+    /// <summary>
+    /// The response body bytes this request handed to the server so far: 0 for a HEAD, what went out before the
+    /// break for an aborted download. Not the Content-Length, which only says what was promised.
+    /// </summary>
+    public static long BytesSent(HttpContext http) =>
+        http.Items.TryGetValue(ResponseBodyKey, out var body) && body is CountingStream counted ? counted.BytesWritten : 0;
 
     public async Task InvokeAsync(HttpContext http, RequestDelegate next)
     {
@@ -22,6 +30,7 @@ internal sealed class HttpMetricsMiddleware(RegistryMetrics metrics) : IMiddlewa
         var responseBody = new CountingStream(http.Response.Body);
         http.Request.Body = requestBody;
         http.Response.Body = responseBody;
+        http.Items[ResponseBodyKey] = responseBody;
         metrics.InProgress.Inc();
         var faulted = false;
         try

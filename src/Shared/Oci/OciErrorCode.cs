@@ -19,12 +19,21 @@ public enum OciErrorCode
     SizeInvalid,
     TagInvalid,
     RangeInvalid,
+
+    /// <summary>A blob download's <c>Range</c> lies outside the blob (416, with the blob's size in <c>Content-Range</c>).</summary>
+    RangeNotSatisfiable,
     PaginationNumberInvalid,
     Unauthorized,
     Denied,
     Unsupported,
     TooManyRequests,
     Unavailable,
+
+    /// <summary>The store's filesystem has no space or quota left (ENOSPC, EDQUOT).</summary>
+    StoreFull,
+
+    /// <summary>The store's filesystem refuses writes (EROFS, EACCES).</summary>
+    StoreReadOnly,
     NotFound,
     Unknown,
 }

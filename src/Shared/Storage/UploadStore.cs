@@ -14,8 +14,18 @@ public sealed class UploadStore(StorageLayout layout, BlobStore blobs)
     public string Start()
     {
         var id = Guid.NewGuid().ToString("N");
-        Directory.CreateDirectory(layout.Upload(id));
-        File.Create(layout.UploadData(id)).Dispose();
+        try
+        {
+            Directory.CreateDirectory(layout.Upload(id));
+            File.Create(layout.UploadData(id)).Dispose();
+        }
+        catch
+        {
+            // A full store may take the directory and refuse the file: no client ever hears of this upload.
+            TryCancel(id);
+            throw;
+        }
+
         return id;
     }
 
@@ -30,8 +40,13 @@ public sealed class UploadStore(StorageLayout layout, BlobStore blobs)
     /// Appends a chunk that must start exactly at <paramref name="offset"/> (distribution-spec: chunks are received in order).
     /// </summary>
     /// <param name="expectedLength">The chunk length the client declared, when it declared one.</param>
+    /// <param name="discardOnFailure">
+    /// Cut the upload back to <paramref name="offset"/> when the chunk fails midway (a full store, a client gone): for
+    /// a request that ends the upload, whose client will not resume it. Otherwise the bytes that arrived stay, and a
+    /// client resuming the upload learns how many from its status.
+    /// </param>
     /// <exception cref="RegistryException">BLOB_UPLOAD_UNKNOWN, RANGE_INVALID (out of order), SIZE_INVALID (short or long body).</exception>
-    public async Task<UploadProgress> AppendAsync(string id, long offset, Stream body, long? expectedLength, CancellationToken cancellationToken)
+    public async Task<UploadProgress> AppendAsync(string id, long offset, Stream body, long? expectedLength, bool discardOnFailure, CancellationToken cancellationToken)
     {
         await using var data = await OpenDataAsync(id, FileAccess.Write, cancellationToken);
         if (data.Length != offset)
@@ -41,7 +56,17 @@ public sealed class UploadStore(StorageLayout layout, BlobStore blobs)
 
         data.Seek(offset, SeekOrigin.Begin);
         using var hash = offset == 0 ? IncrementalHash.CreateHash(HashAlgorithmName.SHA256) : null;
-        var copied = await DigestingWriter.CopyAsync(body, data, hash, cancellationToken);
+        long copied;
+        try
+        {
+            copied = await DigestingWriter.CopyAsync(body, data, hash, cancellationToken);
+        }
+        catch when (discardOnFailure)
+        {
+            TryTruncate(data, offset);
+            throw;
+        }
+
         if (expectedLength is { } expected && copied != expected)
         {
             data.SetLength(offset);
@@ -89,6 +114,30 @@ public sealed class UploadStore(StorageLayout layout, BlobStore blobs)
         }
         catch (DirectoryNotFoundException)
         {
+        }
+    }
+
+    /// <summary>Deletes an upload, leaving it to the purger when the store refuses even that (read-only). Idempotent.</summary>
+    public void TryCancel(string id)
+    {
+        try
+        {
+            Cancel(id);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+        }
+    }
+
+    private static void TryTruncate(FileStream data, long length)
+    {
+        try
+        {
+            data.SetLength(length);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The purger removes the upload in the end.
         }
     }
 

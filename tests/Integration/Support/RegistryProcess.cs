@@ -20,7 +20,7 @@ public sealed partial class RegistryProcess : IAsyncDisposable
     // Settings the registry reads (or will read) by flat name; cleared from the inherited environment so a
     // developer's shell cannot change what the tests run against.
     private static readonly string[] RegistrySettings =
-        ["SECRET", "STORAGE_PATH", "PORT", "DELETE_ENABLED", "USERNAME", "PASSWORD", "LOG_LEVEL", "LOG_FORMAT", "READ_ONLY", "REMOTE_URL", "USER", "HOST", "HTPASSWD_FILE"];
+        ["SECRET", "STORAGE_PATH", "PORT", "DELETE_ENABLED", "USERNAME", "PASSWORD", "LOG_LEVEL", "LOG_FORMAT", "READ_ONLY", "REMOTE_URL", "USER", "HOST", "HTPASSWD_FILE", "LISTEN_ADDRESS", "MAX_CONNECTIONS", "ASPNETCORE_URLS", "ASPNETCORE_HTTP_PORTS"];
 
     // Children still running when the test host exits (a failed or aborted run) are killed rather than orphaned.
     private static readonly ConcurrentDictionary<Process, byte> Running = new();
@@ -55,6 +55,9 @@ public sealed partial class RegistryProcess : IAsyncDisposable
 
     public string StoragePath { get; }
 
+    /// <summary>The registry's process id (a launcher such as prlimit or unshare execs it, so keeps its id).</summary>
+    public int Id => _process.Id;
+
     /// <summary>Everything the child wrote to stdout and stderr so far.</summary>
     public string Output
     {
@@ -70,15 +73,20 @@ public sealed partial class RegistryProcess : IAsyncDisposable
     /// <param name="storagePath">A store to share with other instances; a fresh temp directory (deleted on dispose) when null.</param>
     /// <param name="secret">SECRET; instances that should continue each other's uploads need the same one.</param>
     /// <param name="settings">Further settings by their environment names, e.g. DELETE_ENABLED.</param>
+    /// <param name="launcher">A command that execs the registry, e.g. <c>prlimit --nofile=1024</c>.</param>
+    /// <param name="urls">Kestrel's --urls; null to listen where the settings (PORT, LISTEN_ADDRESS) say.</param>
     public static async Task<RegistryProcess> StartAsync(
         string? storagePath = null,
         string secret = RegistryServer.TestSecret,
         IReadOnlyDictionary<string, string>? settings = null,
-        TimeSpan? startTimeout = null)
+        TimeSpan? startTimeout = null,
+        IReadOnlyList<string>? launcher = null,
+        string? urls = "http://127.0.0.1:0")
     {
         var ownsStorage = storagePath is null;
         storagePath ??= TempDirectory.Create("store");
-        var start = new ProcessStartInfo(DotnetHost(), [HostAssembly(), "--urls", "http://127.0.0.1:0"])
+        string[] command = [.. launcher ?? [], DotnetHost(), HostAssembly(), .. urls is null ? Array.Empty<string>() : ["--urls", urls]];
+        var start = new ProcessStartInfo(command[0], command[1..])
         {
             WorkingDirectory = AppContext.BaseDirectory,
             RedirectStandardOutput = true,
@@ -227,7 +235,9 @@ public sealed partial class RegistryProcess : IAsyncDisposable
 
         if (ListeningLine().Match(line) is { Success: true } match)
         {
-            _listening.TrySetResult(new Uri(match.Groups["address"].Value));
+            // A registry listening on every address is reached over loopback.
+            var host = match.Groups["host"].Value is "[::]" or "0.0.0.0" ? "127.0.0.1" : match.Groups["host"].Value;
+            _listening.TrySetResult(new Uri($"http://{host}:{match.Groups["port"].Value}"));
         }
     }
 
@@ -271,7 +281,7 @@ public sealed partial class RegistryProcess : IAsyncDisposable
     }
 
     // Kestrel's own "Now listening" line comes first; the registry's line also confirms the store it opened.
-    [GeneratedRegex(@"neon-registry [a-z -]*?(of \S+ )?listening on \\?""?(?<address>http://127\.0\.0\.1:\d+)")]
+    [GeneratedRegex(@"neon-registry [a-z -]*?(of \S+ )?listening on \\?""?http://(?<host>127\.0\.0\.1|0\.0\.0\.0|\[::1?\]):(?<port>\d+)")]
     private static partial Regex ListeningLine();
 
     private static class Signals

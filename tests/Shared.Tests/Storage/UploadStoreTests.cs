@@ -96,7 +96,7 @@ public sealed class UploadStoreTests : IDisposable
         byte[] chunk = [4, 5, 6, 7];
 
         var error = await Assert.ThrowsAsync<RegistryException>(
-            () => _store.Uploads.AppendAsync(id, 3, new MemoryStream(chunk), chunk.Length + declaredDifference, CancellationToken.None));
+            () => _store.Uploads.AppendAsync(id, 3, new MemoryStream(chunk), chunk.Length + declaredDifference, discardOnFailure: false, CancellationToken.None));
 
         Assert.Equal(OciErrorCode.SizeInvalid, error.Code);
         Assert.Equal(3, _store.Uploads.LengthOrNull(id));
@@ -109,7 +109,7 @@ public sealed class UploadStoreTests : IDisposable
         var id = _store.Uploads.Start();
         await AppendAsync(id, 0, [1, 2]);
         await Assert.ThrowsAsync<RegistryException>(
-            () => _store.Uploads.AppendAsync(id, 2, new MemoryStream([3]), 5, CancellationToken.None));
+            () => _store.Uploads.AppendAsync(id, 2, new MemoryStream([3]), 5, discardOnFailure: false, CancellationToken.None));
 
         var progress = await AppendAsync(id, 2, [3]);
 
@@ -332,7 +332,7 @@ public sealed class UploadStoreTests : IDisposable
     }
 
     private Task<UploadProgress> AppendAsync(string id, long offset, byte[] chunk) =>
-        _store.Uploads.AppendAsync(id, offset, new MemoryStream(chunk), chunk.Length, CancellationToken.None);
+        _store.Uploads.AppendAsync(id, offset, new MemoryStream(chunk), chunk.Length, discardOnFailure: false, CancellationToken.None);
 
     private Task<byte[]> ReadDataAsync(string id) => File.ReadAllBytesAsync(_store.Layout.UploadData(id));
 }

@@ -44,7 +44,7 @@ public sealed class TempStore : IDisposable
     {
         var digest = Digest.Compute(content);
         var id = Uploads.Start();
-        var progress = await Uploads.AppendAsync(id, 0, new MemoryStream(content), content.Length, CancellationToken.None);
+        var progress = await Uploads.AppendAsync(id, 0, new MemoryStream(content), content.Length, discardOnFailure: false, CancellationToken.None);
         await Uploads.CommitAsync(id, digest, progress, CancellationToken.None);
         Blobs.Link(name, digest);
         return digest;
