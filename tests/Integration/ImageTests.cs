@@ -47,6 +47,7 @@ public sealed partial class ImageTests
     {
         var output = TempDirectory.Create("publish");
         var store = TempDirectory.Create("publish-store");
+        var temp = TempDirectory.Create("publish-tmp");
         try
         {
             // Compiled ahead of time: a minute and a half on two idle cores, longer beside the other tests.
@@ -55,6 +56,7 @@ public sealed partial class ImageTests
 
             var dockerfile = Dockerfile.Read();
             var environment = ImageEnvironment(dockerfile, store);
+            environment["TMPDIR"] = temp;
             var entrypoint = InPublishDirectory(Dockerfile.ExecForm(dockerfile.Single("ENTRYPOINT")), output);
             using var registry = new StartedProcess(entrypoint, environment);
             var port = await registry.WaitForPortAsync(TimeSpan.FromSeconds(60));
@@ -72,11 +74,14 @@ public sealed partial class ImageTests
 
             // The image's environment must not make the host warn at every start (HTTP_PORTS overridden).
             Assert.DoesNotContain(registry.Output, line => line.Contains("WRN", StringComparison.Ordinal));
+            // Nor open the runtime's diagnostics socket (or debug pipes) in the temp directory.
+            Assert.Empty(Directory.EnumerateFileSystemEntries(temp));
         }
         finally
         {
             TempDirectory.Delete(output);
             TempDirectory.Delete(store);
+            TempDirectory.Delete(temp);
         }
     }
 
@@ -106,7 +111,7 @@ public sealed partial class ImageTests
     private static Dictionary<string, string?> WithoutMsBuildHostVariables() =>
         new() { ["MSBuildExtensionsPath"] = null, ["MSBUILD_EXE_PATH"] = null, ["MSBuildSDKsPath"] = null };
 
-    [GeneratedRegex(@"listening on http://[^:]+:(\d+)")]
+    [GeneratedRegex(@"listening on http://(?:\[[^\]]*\]|[^:/]+):(\d+)")]
     private static partial Regex ListeningLine();
 
     /// <summary>The published registry running until disposed, its output collected line by line.</summary>
