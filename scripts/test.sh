@@ -2,8 +2,9 @@
 # Runs the whole test suite. On a fresh machine it first installs what the tests drive for real:
 # skopeo (the registry client), docker-registry (CNCF distribution, the reference registry), shellcheck
 # (which a test runs over every shell script), clang with zlib's headers (a test publishes the registry
-# the way its image does, compiled ahead of time), and iproute2 and curl (a test gives the registry a network
-# namespace of its own, to listen on every address while only loopback exists).
+# the way its image does, compiled ahead of time), iproute2 and curl (a test gives the registry a network
+# namespace of its own, to listen on every address while only loopback exists), and chromium (the web pages
+# are tested in a real browser).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,6 +16,7 @@ command -v clang >/dev/null 2>&1 || missing+=(clang)
 [ -f /usr/include/zlib.h ] || missing+=(zlib1g-dev)
 command -v ip >/dev/null 2>&1 || missing+=(iproute2)
 command -v curl >/dev/null 2>&1 || missing+=(curl)
+[ -x /usr/bin/chromium ] || missing+=(chromium)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "installing ${missing[*]} from Debian"
   sudo_cmd=()

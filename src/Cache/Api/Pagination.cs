@@ -13,7 +13,18 @@ internal static class Pagination
     public static IReadOnlyList<string> Page(HttpContext http, IReadOnlyList<string> sorted, string path)
     {
         var query = http.Request.Query;
-        string? last = query["last"];
+        var (page, more) = Slice(sorted, query["last"], ParseSize(query["n"]));
+        if (more && page.Count > 0)
+        {
+            http.Response.Headers.Link = $"<{path}?n={page.Count}&last={Uri.EscapeDataString(page[^1])}>; rel=\"next\"";
+        }
+
+        return page;
+    }
+
+    /// <summary>The items after <paramref name="last"/>, at most <paramref name="size"/> of them (all when null), and whether more remain.</summary>
+    public static (IReadOnlyList<string> Page, bool More) Slice(IReadOnlyList<string> sorted, string? last, int? size)
+    {
         var start = 0;
         if (!string.IsNullOrEmpty(last))
         {
@@ -24,19 +35,8 @@ internal static class Pagination
         }
 
         var remaining = sorted.Count - start;
-        var size = ParseSize(query["n"]) ?? remaining;
-        if (size >= remaining)
-        {
-            return sorted.Skip(start).ToList();
-        }
-
-        var page = sorted.Skip(start).Take(size).ToList();
-        if (page.Count > 0)
-        {
-            http.Response.Headers.Link = $"<{path}?n={size}&last={Uri.EscapeDataString(page[^1])}>; rel=\"next\"";
-        }
-
-        return page;
+        var count = Math.Min(size ?? remaining, remaining);
+        return (sorted.Skip(start).Take(count).ToList(), count < remaining);
     }
 
     private static int? ParseSize(string? value)

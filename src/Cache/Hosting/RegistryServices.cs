@@ -6,6 +6,7 @@ using NeonRegistry.Configuration;
 using NeonRegistry.Health;
 using NeonRegistry.Metrics;
 using NeonRegistry.Storage;
+using NeonRegistry.Web;
 
 namespace NeonRegistry.Hosting;
 
@@ -54,6 +55,7 @@ internal static class RegistryServices
         services.AddForwardedClientAddress(options);
         services.AddHealthEndpoints();
         services.AddRegistryMetrics();
+        services.AddWebPages();
 
         services.AddExceptionHandler<OciExceptionHandler>();
         services.AddProblemDetails();
@@ -108,6 +110,7 @@ internal static class RegistryServices
 
         app.MapHealthEndpoints();
         app.MapMetricsEndpoints();
+        app.MapWebPages();
         app.Map("/v2", (HttpContext http, V2Dispatcher dispatcher) => dispatcher.DispatchAsync(http));
         app.Map("/v2/{**path}", (HttpContext http, V2Dispatcher dispatcher) => dispatcher.DispatchAsync(http));
 

@@ -10,8 +10,11 @@ namespace NeonRegistry.Metrics;
 /// </summary>
 internal sealed class CacheMetrics
 {
+    private static readonly string[] Kinds = ["manifest", "blob"];
+
     private readonly Counter _answers;
     private readonly Counter _fills;
+    private readonly Counter _fetchedBytes;
     private readonly Counter _upstreamErrors;
     private readonly Histogram _upstreamLatency;
 
@@ -20,6 +23,7 @@ internal sealed class CacheMetrics
         var factory = registry.Factory;
         _answers = factory.CreateCounter("neon_registry_cache_answers_total", "Pulls answered by the cache, by content kind and outcome (hit, miss, stale).", ["kind", "outcome"]);
         _fills = factory.CreateCounter("neon_registry_cache_fills_total", "Blob downloads from the upstream, by result (committed, discarded).", ["result"]);
+        _fetchedBytes = factory.CreateCounter("neon_registry_cache_fetched_bytes_total", "Bytes of blobs fetched from the upstream and kept.");
         CoalescedFollowers = factory.CreateCounter("neon_registry_cache_coalesced_followers_total", "Requests that joined a download another request had started, instead of asking the upstream.");
         _upstreamLatency = factory.CreateHistogram(
             "neon_registry_cache_upstream_seconds",
@@ -41,6 +45,13 @@ internal sealed class CacheMetrics
     public Gauge BytesStored { get; }
 
     public void Answered(string kind, CacheStatus status) => _answers.WithLabels(kind, status.ToString().ToLowerInvariant()).Inc();
+
+    /// <summary>Pulls answered with this outcome so far, manifests and blobs together.</summary>
+    public double AnswerCount(CacheStatus status) => Kinds.Sum(kind => _answers.WithLabels(kind, status.ToString().ToLowerInvariant()).Value);
+
+    public double FetchedBytes => _fetchedBytes.Value;
+
+    public void Fetched(long bytes) => _fetchedBytes.Inc(bytes);
 
     public void Filled(bool committed) => _fills.WithLabels(committed ? "committed" : "discarded").Inc();
 

@@ -53,6 +53,9 @@ internal sealed class RegistryMetrics
 
     public Counter PasswordChecks { get; }
 
+    /// <summary>Bytes of response bodies sent so far for GETs of this route kind (e.g. <c>blob</c>).</summary>
+    public double BytesServed(string route) => _served.WithLabels("GET", route).Value;
+
     public void RecordRequest(string method, string route, int status, TimeSpan elapsed, long bytesReceived, long bytesServed)
     {
         var statusLabel = status.ToString(System.Globalization.CultureInfo.InvariantCulture);

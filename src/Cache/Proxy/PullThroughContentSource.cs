@@ -304,6 +304,7 @@ internal sealed partial class PullThroughContentSource(
         blobs.Commit(verifiedFile, digest);
         // After the rename: a measure that starts in between lists the blob, one that starts after it counts it.
         evictor.NoteStored(length);
+        metrics.Fetched(length);
         blobs.Link(name, digest);
     }
 

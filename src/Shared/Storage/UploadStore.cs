@@ -29,6 +29,13 @@ public sealed class UploadStore(StorageLayout layout, BlobStore blobs)
         return id;
     }
 
+    /// <summary>How many uploads are in progress (begun, neither finished nor cancelled nor purged yet).</summary>
+    public int CountInProgress()
+    {
+        var root = new DirectoryInfo(layout.UploadsRoot);
+        return root.Exists ? root.EnumerateDirectories().Count(d => StorageLayout.IsUploadId(d.Name)) : 0;
+    }
+
     /// <summary>The number of bytes received so far, or null when the upload does not exist (finished, cancelled, purged).</summary>
     public long? LengthOrNull(string id)
     {
