@@ -1,6 +1,4 @@
-using Microsoft.AspNetCore.Http.Features;
 using NeonRegistry.Configuration;
-using NeonRegistry.Oci;
 
 namespace NeonRegistry.Api;
 
@@ -25,27 +23,9 @@ internal sealed class AllowedMethods(RegistryOptions options)
 
     /// <returns>The <c>Allow</c> value for the request's endpoint (empty when it allows none here), or null when the path is no endpoint.</returns>
     public string? ForOrNull(HttpContext http) =>
-        RouteOrNull(http) is { } route ? string.Join(", ", ByKind[route.Kind].Where(Permitted)) : null;
+        RequestRoute.Of(http).Route is { } route ? string.Join(", ", ByKind[route.Kind].Where(Permitted)) : null;
 
     private bool Permitted(string method) =>
         method is "GET" or "HEAD"
         || (!options.ReadOnly && !options.IsCache && (method != "DELETE" || options.DeleteEnabled));
-
-    /// <summary>The dispatcher's route, or the path parsed here when a middleware refused the request before it.</summary>
-    private static V2Route? RouteOrNull(HttpContext http)
-    {
-        if (V2Dispatcher.RouteOf(http) is { } route)
-        {
-            return route;
-        }
-
-        try
-        {
-            return V2Route.Parse(http.Features.Get<IHttpRequestFeature>()?.RawTarget ?? http.Request.Path.Value ?? "");
-        }
-        catch (RegistryException)
-        {
-            return null;
-        }
-    }
 }
