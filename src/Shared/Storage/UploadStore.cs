@@ -26,12 +26,21 @@ public sealed class UploadStore(StorageLayout layout, BlobStore blobs)
         return data.Exists ? data.Length : null;
     }
 
+    /// <summary>Appends a chunk, hashing a first chunk with sha256: see the overload that names the algorithm.</summary>
+    public Task<UploadProgress> AppendAsync(string id, long offset, Stream body, long? expectedLength, CancellationToken cancellationToken) =>
+        AppendAsync(id, offset, body, expectedLength, Digest.Sha256, cancellationToken);
+
     /// <summary>
     /// Appends a chunk that must start exactly at <paramref name="offset"/> (distribution-spec: chunks are received in order).
     /// </summary>
     /// <param name="expectedLength">The chunk length the client declared, when it declared one.</param>
+    /// <param name="algorithm">
+    /// The digest algorithm a first chunk (offset 0) is hashed with as it streams: the one the client declared
+    /// (<c>digest-algorithm</c>, or the <c>digest</c> of a single-request upload). Later chunks are not hashed: the
+    /// commit re-reads the data, as it does when the final digest names another algorithm.
+    /// </param>
     /// <exception cref="RegistryException">BLOB_UPLOAD_UNKNOWN, RANGE_INVALID (out of order), SIZE_INVALID (short or long body).</exception>
-    public async Task<UploadProgress> AppendAsync(string id, long offset, Stream body, long? expectedLength, CancellationToken cancellationToken)
+    public async Task<UploadProgress> AppendAsync(string id, long offset, Stream body, long? expectedLength, string algorithm, CancellationToken cancellationToken)
     {
         await using var data = await OpenDataAsync(id, FileAccess.Write, cancellationToken);
         if (data.Length != offset)
@@ -40,7 +49,7 @@ public sealed class UploadStore(StorageLayout layout, BlobStore blobs)
         }
 
         data.Seek(offset, SeekOrigin.Begin);
-        using var hash = offset == 0 ? IncrementalHash.CreateHash(HashAlgorithmName.SHA256) : null;
+        using var hash = offset == 0 ? IncrementalHash.CreateHash(Digest.HashAlgorithmOf(algorithm)) : null;
         var copied = await DigestingWriter.CopyAsync(body, data, hash, cancellationToken);
         if (expectedLength is { } expected && copied != expected)
         {
@@ -49,8 +58,8 @@ public sealed class UploadStore(StorageLayout layout, BlobStore blobs)
         }
 
         data.Flush(flushToDisk: true);
-        var sha256 = hash is null ? null : Convert.ToHexStringLower(hash.GetHashAndReset());
-        return new UploadProgress(offset + copied, sha256);
+        var hashed = hash is null ? (Digest?)null : Digest.FromHash(algorithm, hash.GetHashAndReset());
+        return new UploadProgress(offset + copied, hashed);
     }
 
     /// <summary>
@@ -64,8 +73,8 @@ public sealed class UploadStore(StorageLayout layout, BlobStore blobs)
         // Held from the check to the rename, so no request can add bytes to what was verified.
         await using var data = await OpenDataAsync(id, FileAccess.ReadWrite, cancellationToken);
         var length = data.Length;
-        var actualHex = progress is { Sha256Hex: { } known } && progress.Length == length && digest.Algorithm == Digest.Sha256
-            ? known
+        var actualHex = progress is { Hashed: { } known } && progress.Length == length && known.Algorithm == digest.Algorithm
+            ? known.Hex
             : Convert.ToHexStringLower(await DigestingWriter.HashStreamAsync(data, digest.HashAlgorithm, cancellationToken));
         if (actualHex != digest.Hex)
         {

@@ -7,9 +7,10 @@ namespace NeonRegistry.Integration.Support;
 /// <summary>Small helpers over the raw HTTP API, for tests that need content in place before the part they test.</summary>
 public static class RegistryApi
 {
-    public static async Task<string> PushBlobAsync(this HttpClient client, string repository, byte[] content)
+    /// <param name="algorithm">The digest algorithm the blob is pushed by, "sha256" or "sha512".</param>
+    public static async Task<string> PushBlobAsync(this HttpClient client, string repository, byte[] content, string algorithm = "sha256")
     {
-        var digest = TestContent.DigestOf(content);
+        var digest = TestContent.DigestOf(content, algorithm);
         using var response = await client.PostAsync($"/v2/{repository}/blobs/uploads/?digest={digest}", Octets(content));
         if (response.StatusCode == HttpStatusCode.Accepted)
         {

@@ -53,8 +53,35 @@ public sealed class UploadStoreTests : IDisposable
         var first = await AppendAsync(id, 0, content);
         var second = await AppendAsync(id, 3, [4]);
 
-        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(content)), first.Sha256Hex);
-        Assert.Null(second.Sha256Hex);
+        Assert.Equal(Digest.Compute(content), first.Hashed);
+        Assert.Null(second.Hashed);
+    }
+
+    [Fact]
+    public async Task AppendAsync_Sha512FromOffsetZero_ReportsTheSha512OfTheChunk()
+    {
+        var id = _store.Uploads.Start();
+        var content = RandomNumberGenerator.GetBytes(200 * 1024 + 3);
+
+        var progress = await _store.Uploads.AppendAsync(id, 0, new MemoryStream(content), content.Length, Digest.Sha512, CancellationToken.None);
+        await _store.Uploads.CommitAsync(id, progress.Hashed!.Value, progress, CancellationToken.None);
+
+        Assert.Equal(Digest.FromHash(Digest.Sha512, SHA512.HashData(content)), progress.Hashed);
+        Assert.Equal(content, await File.ReadAllBytesAsync(_store.Layout.Blob(progress.Hashed.Value)));
+    }
+
+    [Fact]
+    public async Task CommitAsync_Sha256HashedButSha512Digest_RereadsAndVerifiesWithSha512()
+    {
+        var content = RandomNumberGenerator.GetBytes(1000);
+        var sha512 = Digest.FromHash(Digest.Sha512, SHA512.HashData(content));
+        var id = _store.Uploads.Start();
+        var progress = await AppendAsync(id, 0, content);
+
+        await _store.Uploads.CommitAsync(id, sha512, progress, CancellationToken.None);
+
+        Assert.Equal(Digest.Sha256, progress.Hashed!.Value.Algorithm);
+        Assert.Equal(content, await File.ReadAllBytesAsync(_store.Layout.Blob(sha512)));
     }
 
     [Fact]
@@ -66,7 +93,7 @@ public sealed class UploadStoreTests : IDisposable
         var progress = await AppendAsync(id, 0, content);
 
         Assert.Equal(content.Length, progress.Length);
-        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(content)), progress.Sha256Hex);
+        Assert.Equal(Digest.Compute(content), progress.Hashed);
         Assert.Equal(content, await ReadDataAsync(id));
     }
 
@@ -185,7 +212,7 @@ public sealed class UploadStoreTests : IDisposable
 
         await _store.Uploads.CommitAsync(id, digest, progress, CancellationToken.None);
 
-        Assert.Null(progress.Sha256Hex);
+        Assert.Null(progress.Hashed);
         Assert.Equal(whole, await File.ReadAllBytesAsync(_store.Layout.Blob(digest)));
     }
 
