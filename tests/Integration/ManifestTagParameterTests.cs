@@ -98,7 +98,7 @@ public sealed class ManifestTagParameterTests
     {
         await using var server = await RegistryServer.StartAsync();
 
-        var (manifest, digest) = await Sha512Tests.PushSha512ImageAsync(server.Client, "app", tag: "v1");
+        var (manifest, digest) = await server.Client.PushSha512ImageAsync("app", tag: "v1");
         using var get = await server.Client.GetAsync("/v2/app/manifests/v1");
         using var head = await server.Client.SendAsync(new HttpRequestMessage(HttpMethod.Head, "/v2/app/manifests/v1"));
 

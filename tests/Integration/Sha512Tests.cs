@@ -117,7 +117,7 @@ public sealed class Sha512Tests
     public async Task PutManifest_BySha512Digest_IsServedAndHeadedBySha512()
     {
         await using var server = await RegistryServer.StartAsync();
-        var (manifest, digest) = await PushSha512ImageAsync(server.Client, "app");
+        var (manifest, digest) = await server.Client.PushSha512ImageAsync("app");
 
         using var get = await server.Client.GetAsync($"/v2/app/manifests/{digest}");
         using var head = await server.Client.SendAsync(new HttpRequestMessage(HttpMethod.Head, $"/v2/app/manifests/{digest}"));
@@ -137,7 +137,7 @@ public sealed class Sha512Tests
     public async Task PutManifest_Sha512DigestOfOtherContent_Returns400DigestInvalid()
     {
         await using var server = await RegistryServer.StartAsync();
-        var (manifest, _) = await PushSha512ImageAsync(server.Client, "app");
+        var (manifest, _) = await server.Client.PushSha512ImageAsync("app");
         var other = TestContent.DigestOf([.. manifest, (byte)' '], Sha512);
 
         using var put = await server.Client.PutManifestAsync("app", other, TestContent.OciManifest, manifest);
@@ -150,7 +150,7 @@ public sealed class Sha512Tests
     public async Task Referrers_Sha512Subject_ListsTheReferrerUnderTheSha512Digest()
     {
         await using var server = await RegistryServer.StartAsync();
-        var (subjectManifest, subject) = await PushSha512ImageAsync(server.Client, "app");
+        var (subjectManifest, subject) = await server.Client.PushSha512ImageAsync("app");
         var config = "{}"u8.ToArray();
         await server.Client.PushBlobAsync("app", config, Sha512);
         var referrer = TestContent.Manifest(
@@ -174,7 +174,7 @@ public sealed class Sha512Tests
     public async Task DeleteManifest_BySha512Digest_RemovesItAndItsTag()
     {
         await using var server = await RegistryServer.StartAsync();
-        var (_, digest) = await PushSha512ImageAsync(server.Client, "app", tag: "v1");
+        var (_, digest) = await server.Client.PushSha512ImageAsync("app", tag: "v1");
 
         using var delete = await server.Client.DeleteAsync($"/v2/app/manifests/{digest}");
         using var get = await server.Client.GetAsync($"/v2/app/manifests/{digest}");
@@ -183,21 +183,6 @@ public sealed class Sha512Tests
         Assert.Equal(HttpStatusCode.Accepted, delete.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, get.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, byTag.StatusCode);
-    }
-
-    /// <summary>Pushes a one-layer image whose blobs and manifest are all addressed by sha512; tags it with ?tag= when asked.</summary>
-    internal static async Task<(byte[] Manifest, string Digest)> PushSha512ImageAsync(HttpClient client, string repository, string? tag = null)
-    {
-        var (layer, diffId) = TestContent.RandomLayer(1024);
-        var config = TestContent.Config([diffId]);
-        await client.PushBlobAsync(repository, layer, Sha512);
-        await client.PushBlobAsync(repository, config, Sha512);
-        var manifest = TestContent.Manifest(TestContent.OciManifest, TestContent.OciConfig, config, [(TestContent.OciLayer, layer)], algorithm: Sha512);
-        var digest = TestContent.DigestOf(manifest, Sha512);
-        using var put = await client.PutManifestAsync(repository, tag is null ? digest : $"{digest}?tag={tag}", TestContent.OciManifest, manifest);
-        Assert.True(put.StatusCode == HttpStatusCode.Created, $"{(int)put.StatusCode} {await put.Content.ReadAsStringAsync()}");
-        Assert.Equal(digest, put.Header("Docker-Content-Digest"));
-        return (manifest, digest);
     }
 
     private static async Task AssertBlobServedAsync(RegistryServer server, string repository, string digest, byte[] content)

@@ -51,6 +51,24 @@ public static class RegistryApi
         return new PushedImage(manifest, TestContent.DigestOf(manifest), config, layers.Select(l => l.Layer).ToList());
     }
 
+    /// <summary>
+    /// Pushes a one-layer image whose blobs and manifest are all addressed by sha512, the manifest by its sha512
+    /// digest, tagged in the same request (<c>?tag=</c>) when a tag is given.
+    /// </summary>
+    public static async Task<(byte[] Manifest, string Digest)> PushSha512ImageAsync(this HttpClient client, string repository, string? tag = null)
+    {
+        var (layer, diffId) = TestContent.RandomLayer(1024);
+        var config = TestContent.Config([diffId]);
+        await client.PushBlobAsync(repository, layer, "sha512");
+        await client.PushBlobAsync(repository, config, "sha512");
+        var manifest = TestContent.Manifest(TestContent.OciManifest, TestContent.OciConfig, config, [(TestContent.OciLayer, layer)], algorithm: "sha512");
+        var digest = TestContent.DigestOf(manifest, "sha512");
+        using var put = await client.PutManifestAsync(repository, tag is null ? digest : $"{digest}?tag={tag}", TestContent.OciManifest, manifest);
+        Assert.True(put.StatusCode == HttpStatusCode.Created, $"{(int)put.StatusCode} {await put.Content.ReadAsStringAsync()}");
+        Assert.Equal(digest, put.Header("Docker-Content-Digest"));
+        return (manifest, digest);
+    }
+
     public static ByteArrayContent Octets(byte[] content, int offset = 0, int? count = null)
     {
         var body = new ByteArrayContent(content, offset, count ?? content.Length - offset);
