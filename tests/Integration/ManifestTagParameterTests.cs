@@ -47,6 +47,20 @@ public sealed class ManifestTagParameterTests
         Assert.Equal(tags, put.Headers.GetValues("OCI-Tag"));
     }
 
+    [Fact]
+    public async Task PutByDigest_MoreTagsThanTheRequestLineHolds_Returns414AndStoresNothing()
+    {
+        await using var server = await RegistryServer.StartAsync();
+        var (manifest, digest) = await BuildImageAsync(server.Client, "app");
+        var tags = Enumerable.Range(0, 100).Select(i => $"{i:D3}{new string('x', 125)}");
+
+        using var put = await server.Client.PutManifestAsync("app", $"{digest}?{string.Join('&', tags.Select(t => $"tag={t}"))}", TestContent.OciManifest, manifest);
+        using var byDigest = await server.Client.GetAsync($"/v2/app/manifests/{digest}");
+
+        Assert.Equal(HttpStatusCode.RequestUriTooLong, put.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, byDigest.StatusCode);
+    }
+
     [Theory]
     [InlineData("tag=good&tag=.bad")]
     [InlineData("tag=good&tag=")]
