@@ -86,6 +86,28 @@ public sealed class PullThroughReferrersTests
         Assert.Empty(none);
     }
 
+    [Fact]
+    public async Task Referrers_OfASha512SubjectAtAnUpstreamWithoutTheReferrersApi_AreReadFromTheTruncatedTag()
+    {
+        await using var reference = await DistributionRegistry.StartAsync();
+        await using var cache = await RegistryServer.StartCacheAsync(reference.BaseAddress, DistributionRegistry.Username, DistributionRegistry.Password);
+        var subject = TestContent.DigestOf(TestContent.RandomBytes(64), "sha512");
+        var signature = await reference.Client.PushImageAsync("app", "signature", layerCount: 1);
+        var index = TestContent.Json(new
+        {
+            schemaVersion = 2,
+            mediaType = TestContent.OciIndex,
+            manifests = new[] { new { mediaType = TestContent.OciManifest, digest = signature.Digest, size = signature.Manifest.Length, artifactType = SignatureType } },
+        });
+        // The next spec's schema: "sha512-" and the first 64 hex characters; all 128 would make an invalid tag.
+        using var put = await reference.Client.PutManifestAsync("app", "sha512-" + subject["sha512:".Length..][..64], TestContent.OciIndex, index);
+        Assert.Equal(HttpStatusCode.Created, put.StatusCode);
+
+        var listed = await ReferrersAsync(cache.Client, $"/v2/app/referrers/{subject}");
+
+        Assert.Equal(signature.Digest, Assert.Single(listed).Digest);
+    }
+
     private static async Task<List<Referrer>> ReferrersAsync(HttpClient client, string path)
     {
         using var response = await client.GetAsync(path);

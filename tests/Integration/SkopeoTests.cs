@@ -98,6 +98,48 @@ public sealed class SkopeoTests : IDisposable
         AssertBlobsCopied(everything, digest => OciLayoutReader.BlobPath(output, digest));
     }
 
+    [Fact]
+    public async Task CopyWithDigestfile_OciImage_WritesTheDigestTheRegistryAnswers()
+    {
+        await using var server = await RegistryServer.StartAsync();
+        var image = TestImage.Oci("amd64", 4 * 1024);
+        var source = new OciLayoutWriter(Scratch("digestfile-in"));
+        source.AddImage(image);
+        source.Tag("v1", image.MediaType, image.Manifest);
+        source.Save();
+        var digestFile = Scratch("digest");
+
+        await Skopeo.CopyAsync($"oci:{source.Root}:v1", $"docker://{server.Authority}/skopeo/digestfile:v1", "--digestfile", digestFile);
+        using var head = await server.Client.SendAsync(new HttpRequestMessage(HttpMethod.Head, "/v2/skopeo/digestfile/manifests/v1"));
+
+        Assert.Equal(image.Digest, File.ReadAllText(digestFile).Trim());
+        Assert.Equal(image.Digest, head.Header("Docker-Content-Digest"));
+    }
+
+    /// <summary>
+    /// Debian 12's skopeo (1.9) hashes everything with sha256, so it can neither push nor copy out sha512 content;
+    /// the image goes in over HTTP and skopeo reads what does not need re-hashing: the raw manifest and the tags.
+    /// </summary>
+    [Fact]
+    public async Task InspectRawAndListTags_Sha512ManifestPushedWithTagParameters_SeeItsBytesAndEveryTag()
+    {
+        await using var server = await RegistryServer.StartAsync();
+        var (layer, diffId) = TestContent.RandomLayer(1024);
+        var config = TestContent.Config([diffId]);
+        await server.Client.PushBlobAsync("skopeo/sha512", layer, "sha512");
+        await server.Client.PushBlobAsync("skopeo/sha512", config, "sha512");
+        var manifest = TestContent.Manifest(TestContent.OciManifest, TestContent.OciConfig, config, [(TestContent.OciLayer, layer)], algorithm: "sha512");
+        var digest = TestContent.DigestOf(manifest, "sha512");
+        using var put = await server.Client.PutManifestAsync("skopeo/sha512", $"{digest}?tag=v1&tag=latest", TestContent.OciManifest, manifest);
+
+        var inspected = await Skopeo.InspectRawAsync($"docker://{server.Authority}/skopeo/sha512:v1");
+        var tags = await Skopeo.ListTagsAsync($"docker://{server.Authority}/skopeo/sha512");
+
+        Assert.Equal(HttpStatusCode.Created, put.StatusCode);
+        Assert.Equal(digest, TestContent.DigestOf(inspected, "sha512"));
+        Assert.Equal(["latest", "v1"], tags);
+    }
+
     private string Scratch(string name) => Path.Combine(_work, name);
 
     /// <summary>The registry serves the manifest byte for byte, with the media type it was pushed as, whatever the client accepts.</summary>

@@ -32,9 +32,16 @@ internal sealed class ManifestEndpoints(ManifestStore manifests, IContentSource 
     {
         var reference = Reference.Parse(route.Argument);
         var content = await ReadBoundedBodyAsync(http.Request, cancellationToken);
-        var pushed = await manifests.PutAsync(route.Repository, reference, content, http.Request.ContentType, cancellationToken);
+        var tags = http.Request.Query["tag"].Select(t => t ?? "").ToList();
+        var pushed = await manifests.PutAsync(route.Repository, reference, content, http.Request.ContentType, tags, cancellationToken);
 
         http.Response.Headers[RegistryHeaders.ContentDigest] = pushed.Digest.ToString();
+        if (tags.Count > 0)
+        {
+            // distribution-spec (next version), Pushing Manifests: one OCI-Tag header per tag the push pointed.
+            http.Response.Headers[RegistryHeaders.Tag] = pushed.Tags.ToArray();
+        }
+
         if (pushed.Subject is { } subject)
         {
             http.Response.Headers[RegistryHeaders.Subject] = subject.ToString();

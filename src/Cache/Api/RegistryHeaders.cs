@@ -8,5 +8,6 @@ internal static class RegistryHeaders
     public const string UploadUuid = "Docker-Upload-UUID";
     public const string UploadSessionId = "Blob-Upload-Session-ID";
     public const string Subject = "OCI-Subject";
+    public const string Tag = "OCI-Tag";
     public const string FiltersApplied = "OCI-Filters-Applied";
 }

@@ -15,19 +15,19 @@ internal sealed class UploadEndpoints(UploadStore uploads, BlobStore blobs, Uplo
     {
         var name = route.Repository;
         var query = http.Request.Query;
+        var algorithm = UploadAlgorithm(query);
         if (TryMount(name, query["mount"], query["from"]) is { } mounted)
         {
             return BlobCreated(http, name, mounted);
         }
 
         var id = uploads.Start();
-        var state = new UploadState(name.Value, id, 0, null);
         if (query.ContainsKey("digest"))
         {
             try
             {
                 var digest = Digest.Parse(query["digest"]);
-                var progress = await AppendAsync(http, state, discardOnFailure: true, cancellationToken);
+                var progress = await AppendAsync(http, new UploadState(name.Value, id, 0, null), digest.Algorithm, discardOnFailure: true, cancellationToken);
                 return await CommitAsync(http, name, id, digest, progress, cancellationToken);
             }
             catch
@@ -39,7 +39,7 @@ internal sealed class UploadEndpoints(UploadStore uploads, BlobStore blobs, Uplo
             }
         }
 
-        return UploadAccepted(http, state);
+        return UploadAccepted(http, new UploadState(name.Value, id, 0, null, algorithm == Digest.Sha256 ? null : algorithm));
     }
 
     public async Task<IResult> PatchAsync(HttpContext http, V2Route route, CancellationToken cancellationToken)
@@ -50,7 +50,7 @@ internal sealed class UploadEndpoints(UploadStore uploads, BlobStore blobs, Uplo
             return refusal;
         }
 
-        if (await AppendOrNullAsync(http, state, discardOnFailure: false, cancellationToken) is not { } progress)
+        if (await AppendOrNullAsync(http, state, state.HashAlgorithm, discardOnFailure: false, cancellationToken) is not { } progress)
         {
             return RangeRefusal(http, state, CurrentLength(state.UploadId));
         }
@@ -71,8 +71,9 @@ internal sealed class UploadEndpoints(UploadStore uploads, BlobStore blobs, Uplo
             }
 
             // The closing chunk: a client whose PUT fails starts over rather than resumes, so what this request
-            // wrote goes (a POST then PUT upload is left empty, as it began).
-            if (await AppendOrNullAsync(http, state, discardOnFailure: true, cancellationToken) is not { } appended)
+            // wrote goes (a POST then PUT upload is left empty, as it began). The final digest is known now: a body
+            // that is the whole upload is hashed in its algorithm as it arrives.
+            if (await AppendOrNullAsync(http, state, digest.Algorithm, discardOnFailure: true, cancellationToken) is not { } appended)
             {
                 return RangeRefusal(http, state, CurrentLength(state.UploadId));
             }
@@ -103,21 +104,54 @@ internal sealed class UploadEndpoints(UploadStore uploads, BlobStore blobs, Uplo
         return TypedResults.NoContent();
     }
 
-    /// <summary>Links a blob from another repository, when the client may see it there; otherwise null (fall back to an upload).</summary>
+    /// <summary>
+    /// distribution-spec: Mounting a blob from another repository. With <c>from</c>, the blob is mounted when that
+    /// repository holds it; without, when the store holds it at all (the spec lets a registry treat <c>from</c> as
+    /// optional). Null when there is nothing to mount: the caller falls back to an upload (202).
+    /// </summary>
+    /// <remarks>
+    /// Mounting without <c>from</c> shows no one anything they could not already see: the registry has one login,
+    /// and every user of it may pull every repository, so any blob the store holds is already the caller's to
+    /// read. A registry with per-repository permissions would have to look for the blob only where the caller may
+    /// pull.
+    /// </remarks>
     private Digest? TryMount(RepositoryName name, string? mount, string? from)
     {
-        if (!Digest.TryParse(mount, out var digest) || !RepositoryName.TryParse(from, out var source))
+        if (!Digest.TryParse(mount, out var digest))
         {
             return null;
         }
 
-        if (blobs.FindOrNull(source, digest) is null)
+        var visible = string.IsNullOrEmpty(from)
+            ? blobs.Exists(digest)
+            : RepositoryName.TryParse(from, out var source) && blobs.FindOrNull(source, digest) is not null;
+        if (!visible)
         {
             return null;
         }
 
         blobs.Link(name, digest);
         return digest;
+    }
+
+    /// <summary>
+    /// The algorithm the upload is hashed with as it arrives: <c>digest-algorithm</c> when the client names one
+    /// (distribution-spec, next version: end-4c), else that of the blob it asked to mount, else sha256.
+    /// </summary>
+    /// <exception cref="RegistryException">DIGEST_INVALID for an algorithm other than sha256 and sha512.</exception>
+    private static string UploadAlgorithm(IQueryCollection query)
+    {
+        if (query.TryGetValue("digest-algorithm", out var declared))
+        {
+            return Digest.IsSupportedAlgorithm(declared)
+                ? declared.ToString()
+                : throw new RegistryException(
+                    OciErrorCode.DigestInvalid,
+                    $"digest-algorithm '{declared}' is not supported: use sha256 or sha512",
+                    new Dictionary<string, string> { ["digest-algorithm"] = declared.ToString() });
+        }
+
+        return Digest.TryParse(query["mount"], out var mount) ? mount.Algorithm : Digest.Sha256;
     }
 
     /// <summary>
@@ -169,16 +203,16 @@ internal sealed class UploadEndpoints(UploadStore uploads, BlobStore blobs, Uplo
     }
 
     private static UploadState At(UploadState state, long length) =>
-        length == state.Offset ? state : state with { Offset = length, Sha256Hex = null };
+        length == state.Offset ? state : state with { Offset = length, HashHex = null };
 
     private long CurrentLength(string id) => uploads.LengthOrNull(id) ?? throw UnknownUpload(id);
 
     /// <returns>Null when another chunk landed between the position check and the upload's lock.</returns>
-    private async Task<UploadProgress?> AppendOrNullAsync(HttpContext http, UploadState state, bool discardOnFailure, CancellationToken cancellationToken)
+    private async Task<UploadProgress?> AppendOrNullAsync(HttpContext http, UploadState state, string algorithm, bool discardOnFailure, CancellationToken cancellationToken)
     {
         try
         {
-            return await AppendAsync(http, state, discardOnFailure, cancellationToken);
+            return await AppendAsync(http, state, algorithm, discardOnFailure, cancellationToken);
         }
         catch (RegistryException e) when (e.Code == OciErrorCode.RangeInvalid)
         {
@@ -186,7 +220,7 @@ internal sealed class UploadEndpoints(UploadStore uploads, BlobStore blobs, Uplo
         }
     }
 
-    private async Task<UploadProgress> AppendAsync(HttpContext http, UploadState state, bool discardOnFailure, CancellationToken cancellationToken)
+    private async Task<UploadProgress> AppendAsync(HttpContext http, UploadState state, string algorithm, bool discardOnFailure, CancellationToken cancellationToken)
     {
         // Blobs may be any size; the limit is lifted for upload bodies alone, which stream to disk.
         if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
@@ -195,7 +229,7 @@ internal sealed class UploadEndpoints(UploadStore uploads, BlobStore blobs, Uplo
         }
 
         long? expected = ContentRange.TryParse(http.Request.Headers.ContentRange, out var range) ? range.Length : http.Request.ContentLength;
-        return await uploads.AppendAsync(state.UploadId, state.Offset, http.Request.Body, expected, discardOnFailure, cancellationToken);
+        return await uploads.AppendAsync(state.UploadId, state.Offset, http.Request.Body, expected, algorithm, discardOnFailure, cancellationToken);
     }
 
     private async Task<IResult> CommitAsync(HttpContext http, RepositoryName name, string id, Digest digest, UploadProgress progress, CancellationToken cancellationToken)

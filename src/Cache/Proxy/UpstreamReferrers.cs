@@ -5,7 +5,7 @@ namespace NeonRegistry.Proxy;
 /// <summary>
 /// The referrers of a subject as the upstream knows them (distribution-spec: Listing Referrers), every page of
 /// them. An upstream without the referrers API (distribution 2.8, for one, answers 404) is read the way clients
-/// read it: from the index tagged with the subject's digest, <c>sha256-&lt;hex&gt;</c> (the referrers tag schema).
+/// read it: from the index tagged with the subject's digest, <c>&lt;alg&gt;-&lt;hex&gt;</c> (the referrers tag schema).
 /// </summary>
 internal static class UpstreamReferrers
 {
@@ -37,9 +37,15 @@ internal static class UpstreamReferrers
     private static async Task<IReadOnlyList<Descriptor>> FetchTaggedIndexAsync(
         UpstreamClient upstream, string upstreamName, string repository, Digest subject, CancellationToken cancellationToken)
     {
-        using var tagged = await upstream.SendAsync(HttpMethod.Get, upstreamName, $"manifests/{subject.Algorithm}-{subject.Hex}", MediaTypes.OciIndex, cancellationToken);
+        using var tagged = await upstream.SendAsync(HttpMethod.Get, upstreamName, $"manifests/{SchemaTag(subject)}", MediaTypes.OciIndex, cancellationToken);
         return UpstreamResponses.IsFound(tagged, upstream, repository) ? await ReadIndexAsync(tagged, upstream, cancellationToken) : [];
     }
+
+    /// <summary>
+    /// distribution-spec, Referrers Tag Schema: the algorithm, '-', and the hex truncated to 64 characters, so a
+    /// sha512 subject's tag stays within the 128 characters a tag may have (v1.1 gave no length for sha512).
+    /// </summary>
+    public static string SchemaTag(Digest subject) => $"{subject.Algorithm}-{subject.Hex[..Math.Min(64, subject.Hex.Length)]}";
 
     private static async Task<IReadOnlyList<Descriptor>> ReadIndexAsync(HttpResponseMessage response, UpstreamClient upstream, CancellationToken cancellationToken)
     {

@@ -68,7 +68,18 @@ public readonly record struct Digest
 
     public static Digest FromHash(string algorithm, byte[] hash) => new(algorithm, Convert.ToHexStringLower(hash));
 
-    public HashAlgorithmName HashAlgorithm => Algorithm == Sha512 ? HashAlgorithmName.SHA512 : HashAlgorithmName.SHA256;
+    public HashAlgorithmName HashAlgorithm => HashAlgorithmOf(Algorithm);
+
+    /// <summary>True for an algorithm a digest may name: sha256 or sha512 (image-spec: Registered algorithms).</summary>
+    public static bool IsSupportedAlgorithm(string? algorithm) => algorithm is Sha256 or Sha512;
+
+    /// <exception cref="ArgumentException">For an algorithm <see cref="IsSupportedAlgorithm"/> refuses.</exception>
+    public static HashAlgorithmName HashAlgorithmOf(string algorithm) => algorithm switch
+    {
+        Sha256 => HashAlgorithmName.SHA256,
+        Sha512 => HashAlgorithmName.SHA512,
+        _ => throw new ArgumentException($"unsupported digest algorithm '{algorithm}'", nameof(algorithm)),
+    };
 
     public override string ToString() => $"{Algorithm}:{Hex}";
 

@@ -21,12 +21,7 @@ public sealed record Reference
             return new Reference(null, Oci.Digest.Parse(value));
         }
 
-        return Oci.Tag.IsValid(value)
-            ? new Reference(value, null)
-            : throw new RegistryException(
-                OciErrorCode.TagInvalid,
-                $"tag '{value}' is invalid: use up to 128 characters of [a-zA-Z0-9._-], not starting with '.' or '-'",
-                new Dictionary<string, string> { ["tag"] = value });
+        return new Reference(Oci.Tag.Parse(value), null);
     }
 
     public override string ToString() => Tag ?? Digest!.Value.ToString();

@@ -60,8 +60,21 @@ public sealed class ManifestStore(StorageLayout layout, BlobStore blobs, TagStor
     /// MANIFEST_INVALID, DIGEST_INVALID (content does not match a digest reference),
     /// MANIFEST_BLOB_UNKNOWN (a config, layer or child manifest the repository does not hold).
     /// </exception>
-    public async Task<PushedManifest> PutAsync(RepositoryName name, Reference reference, byte[] content, string? contentType, CancellationToken cancellationToken)
+    public Task<PushedManifest> PutAsync(RepositoryName name, Reference reference, byte[] content, string? contentType, CancellationToken cancellationToken) =>
+        PutAsync(name, reference, content, contentType, [], cancellationToken);
+
+    /// <summary>
+    /// Validates and stores a manifest, then points the reference's tag, or each of <paramref name="tags"/> for a
+    /// push by digest (distribution-spec, next version: the <c>tag</c> query parameters of end-7b), at it.
+    /// Everything is checked before anything is written, so a refused push changes nothing.
+    /// </summary>
+    /// <exception cref="RegistryException">
+    /// As the overload; TAG_INVALID for a tag outside the grammar, or tags given with a push by tag.
+    /// </exception>
+    public async Task<PushedManifest> PutAsync(
+        RepositoryName name, Reference reference, byte[] content, string? contentType, IReadOnlyCollection<string> tags, CancellationToken cancellationToken)
     {
+        var pointing = TagsToPoint(reference, tags);
         var document = ManifestDocument.ParseIncoming(content, contentType);
         var digest = Digest.Compute(content, reference.Digest?.Algorithm ?? Digest.Sha256);
         if (reference.Digest is { } expected && expected != digest)
@@ -73,8 +86,25 @@ public sealed class ManifestStore(StorageLayout layout, BlobStore blobs, TagStor
         }
 
         EnsureReferencesPresent(name, document);
-        await StoreAsync(name, document, digest, content, reference.Tag, cancellationToken);
-        return new PushedManifest(digest, document.Subject is { } subject ? Digest.Parse(subject.Digest) : null);
+        await StoreAsync(name, document, digest, content, pointing, cancellationToken);
+        return new PushedManifest(digest, document.Subject is { } subject ? Digest.Parse(subject.Digest) : null) { Tags = pointing };
+    }
+
+    private static IReadOnlyList<string> TagsToPoint(Reference reference, IReadOnlyCollection<string> tags)
+    {
+        if (tags.Count == 0)
+        {
+            return reference.Tag is { } tag ? [tag] : [];
+        }
+
+        if (reference.Tag is not null)
+        {
+            throw new RegistryException(
+                OciErrorCode.TagInvalid,
+                $"tag parameters go with a push by digest, not with a push to tag '{reference.Tag}'");
+        }
+
+        return [.. tags.Select(Tag.Parse).Distinct(StringComparer.Ordinal)];
     }
 
     /// <summary>
@@ -91,7 +121,7 @@ public sealed class ManifestStore(StorageLayout layout, BlobStore blobs, TagStor
             throw new RegistryException(OciErrorCode.DigestInvalid, $"the upstream sent a manifest with digest {actual} for {expected}");
         }
 
-        await StoreAsync(name, document, actual, content, tag, cancellationToken);
+        await StoreAsync(name, document, actual, content, tag is null ? [] : [tag], cancellationToken);
         return new StoredManifest(actual, document.MediaType, content);
     }
 
@@ -137,11 +167,11 @@ public sealed class ManifestStore(StorageLayout layout, BlobStore blobs, TagStor
         return true;
     }
 
-    private async Task StoreAsync(RepositoryName name, ManifestDocument document, Digest digest, byte[] content, string? tag, CancellationToken cancellationToken)
+    private async Task StoreAsync(RepositoryName name, ManifestDocument document, Digest digest, byte[] content, IReadOnlyList<string> tagsToPoint, CancellationToken cancellationToken)
     {
         await blobs.PutAsync(digest, content, cancellationToken);
         await WriteRevisionAsync(name, document, digest, content.Length, cancellationToken);
-        if (tag is not null)
+        foreach (var tag in tagsToPoint)
         {
             await tags.SetAsync(name, tag, digest, cancellationToken);
 

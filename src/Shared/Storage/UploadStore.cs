@@ -47,13 +47,18 @@ public sealed class UploadStore(StorageLayout layout, BlobStore blobs)
     /// Appends a chunk that must start exactly at <paramref name="offset"/> (distribution-spec: chunks are received in order).
     /// </summary>
     /// <param name="expectedLength">The chunk length the client declared, when it declared one.</param>
+    /// <param name="algorithm">
+    /// The digest algorithm a first chunk (offset 0) is hashed with as it streams: the one the client declared
+    /// (<c>digest-algorithm</c>, or the <c>digest</c> of a single-request upload). Later chunks are not hashed: the
+    /// commit re-reads the data, as it does when the final digest names another algorithm.
+    /// </param>
     /// <param name="discardOnFailure">
     /// Cut the upload back to <paramref name="offset"/> when the chunk fails midway (a full store, a client gone): for
     /// a request that ends the upload, whose client will not resume it. Otherwise the bytes that arrived stay, and a
     /// client resuming the upload learns how many from its status.
     /// </param>
     /// <exception cref="RegistryException">BLOB_UPLOAD_UNKNOWN, RANGE_INVALID (out of order), SIZE_INVALID (short or long body).</exception>
-    public async Task<UploadProgress> AppendAsync(string id, long offset, Stream body, long? expectedLength, bool discardOnFailure, CancellationToken cancellationToken)
+    public async Task<UploadProgress> AppendAsync(string id, long offset, Stream body, long? expectedLength, string algorithm, bool discardOnFailure, CancellationToken cancellationToken)
     {
         await using var data = await OpenDataAsync(id, FileAccess.Write, cancellationToken);
         if (data.Length != offset)
@@ -62,7 +67,7 @@ public sealed class UploadStore(StorageLayout layout, BlobStore blobs)
         }
 
         data.Seek(offset, SeekOrigin.Begin);
-        using var hash = offset == 0 ? IncrementalHash.CreateHash(HashAlgorithmName.SHA256) : null;
+        using var hash = offset == 0 ? IncrementalHash.CreateHash(Digest.HashAlgorithmOf(algorithm)) : null;
         long copied;
         try
         {
@@ -81,8 +86,8 @@ public sealed class UploadStore(StorageLayout layout, BlobStore blobs)
         }
 
         data.Flush(flushToDisk: true);
-        var sha256 = hash is null ? null : Convert.ToHexStringLower(hash.GetHashAndReset());
-        return new UploadProgress(offset + copied, sha256);
+        var hashed = hash is null ? (Digest?)null : Digest.FromHash(algorithm, hash.GetHashAndReset());
+        return new UploadProgress(offset + copied, hashed);
     }
 
     /// <summary>
@@ -96,8 +101,8 @@ public sealed class UploadStore(StorageLayout layout, BlobStore blobs)
         // Held from the check to the rename, so no request can add bytes to what was verified.
         await using var data = await OpenDataAsync(id, FileAccess.ReadWrite, cancellationToken);
         var length = data.Length;
-        var actualHex = progress is { Sha256Hex: { } known } && progress.Length == length && digest.Algorithm == Digest.Sha256
-            ? known
+        var actualHex = progress is { Hashed: { } known } && progress.Length == length && known.Algorithm == digest.Algorithm
+            ? known.Hex
             : Convert.ToHexStringLower(await DigestingWriter.HashStreamAsync(data, digest.HashAlgorithm, cancellationToken));
         if (actualHex != digest.Hex)
         {

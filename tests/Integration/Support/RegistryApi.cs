@@ -7,9 +7,10 @@ namespace NeonRegistry.Integration.Support;
 /// <summary>Small helpers over the raw HTTP API, for tests that need content in place before the part they test.</summary>
 public static class RegistryApi
 {
-    public static async Task<string> PushBlobAsync(this HttpClient client, string repository, byte[] content)
+    /// <param name="algorithm">The digest algorithm the blob is pushed by, "sha256" or "sha512".</param>
+    public static async Task<string> PushBlobAsync(this HttpClient client, string repository, byte[] content, string algorithm = "sha256")
     {
-        var digest = TestContent.DigestOf(content);
+        var digest = TestContent.DigestOf(content, algorithm);
         using var response = await client.PostAsync($"/v2/{repository}/blobs/uploads/?digest={digest}", Octets(content));
         if (response.StatusCode == HttpStatusCode.Accepted)
         {
@@ -48,6 +49,24 @@ public static class RegistryApi
         using var response = await client.PutManifestAsync(repository, tag, TestContent.OciManifest, manifest);
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         return new PushedImage(manifest, TestContent.DigestOf(manifest), config, layers.Select(l => l.Layer).ToList());
+    }
+
+    /// <summary>
+    /// Pushes a one-layer image whose blobs and manifest are all addressed by sha512, the manifest by its sha512
+    /// digest, tagged in the same request (<c>?tag=</c>) when a tag is given.
+    /// </summary>
+    public static async Task<(byte[] Manifest, string Digest)> PushSha512ImageAsync(this HttpClient client, string repository, string? tag = null)
+    {
+        var (layer, diffId) = TestContent.RandomLayer(1024);
+        var config = TestContent.Config([diffId]);
+        await client.PushBlobAsync(repository, layer, "sha512");
+        await client.PushBlobAsync(repository, config, "sha512");
+        var manifest = TestContent.Manifest(TestContent.OciManifest, TestContent.OciConfig, config, [(TestContent.OciLayer, layer)], algorithm: "sha512");
+        var digest = TestContent.DigestOf(manifest, "sha512");
+        using var put = await client.PutManifestAsync(repository, tag is null ? digest : $"{digest}?tag={tag}", TestContent.OciManifest, manifest);
+        Assert.True(put.StatusCode == HttpStatusCode.Created, $"{(int)put.StatusCode} {await put.Content.ReadAsStringAsync()}");
+        Assert.Equal(digest, put.Header("Docker-Content-Digest"));
+        return (manifest, digest);
     }
 
     public static ByteArrayContent Octets(byte[] content, int offset = 0, int? count = null)

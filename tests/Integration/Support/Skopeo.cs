@@ -22,6 +22,14 @@ public static class Skopeo
     public static async Task<byte[]> InspectRawAsync(string image) =>
         (await RunSuccessfullyAsync(["inspect", "--raw", "--tls-verify=false", "--creds", Login, image])).Stdout;
 
+    /// <summary>The repository's tags as skopeo lists them (<c>skopeo list-tags</c>).</summary>
+    public static async Task<IReadOnlyList<string>> ListTagsAsync(string repository)
+    {
+        var result = await RunSuccessfullyAsync(["list-tags", "--tls-verify=false", "--creds", Login, repository]);
+        using var json = System.Text.Json.JsonDocument.Parse(result.Stdout);
+        return [.. json.RootElement.GetProperty("Tags").EnumerateArray().Select(t => t.GetString()!)];
+    }
+
     private static string Login => $"{RegistryServer.Username}:{RegistryServer.Password}";
 
     public static async Task<SkopeoResult> RunSuccessfullyAsync(IReadOnlyList<string> arguments)

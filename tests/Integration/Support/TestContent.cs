@@ -20,6 +20,10 @@ public static class TestContent
 
     public static string DigestOf(byte[] content) => "sha256:" + Convert.ToHexStringLower(SHA256.HashData(content));
 
+    /// <summary>The digest in the named algorithm, "sha256" or "sha512".</summary>
+    public static string DigestOf(byte[] content, string algorithm) =>
+        algorithm == "sha512" ? "sha512:" + Convert.ToHexStringLower(SHA512.HashData(content)) : DigestOf(content);
+
     public static byte[] RandomBytes(int length) => RandomNumberGenerator.GetBytes(length);
 
     /// <summary>A gzip-compressed tar holding one file of random bytes, and the digest of the uncompressed tar.</summary>
@@ -54,14 +58,16 @@ public static class TestContent
             rootfs = new { type = "layers", diff_ids = diffIds.ToArray() },
         });
 
-    public static byte[] Manifest(string mediaType, string configMediaType, byte[] config, IEnumerable<(string MediaType, byte[] Content)> layers, object? subject = null, string? artifactType = null) =>
+    /// <param name="algorithm">The digest algorithm of the config and layer descriptors.</param>
+    public static byte[] Manifest(
+        string mediaType, string configMediaType, byte[] config, IEnumerable<(string MediaType, byte[] Content)> layers, object? subject = null, string? artifactType = null, string algorithm = "sha256") =>
         Json(new Dictionary<string, object?>
         {
             ["schemaVersion"] = 2,
             ["mediaType"] = mediaType,
             ["artifactType"] = artifactType,
-            ["config"] = Descriptor(configMediaType, config),
-            ["layers"] = layers.Select(l => Descriptor(l.MediaType, l.Content)).ToArray(),
+            ["config"] = Descriptor(configMediaType, config, algorithm),
+            ["layers"] = layers.Select(l => Descriptor(l.MediaType, l.Content, algorithm)).ToArray(),
             ["subject"] = subject,
         }.Where(p => p.Value is not null).ToDictionary());
 
@@ -79,8 +85,8 @@ public static class TestContent
             }).ToArray(),
         });
 
-    public static object Descriptor(string mediaType, byte[] content) =>
-        new { mediaType, digest = DigestOf(content), size = content.Length };
+    public static object Descriptor(string mediaType, byte[] content, string algorithm = "sha256") =>
+        new { mediaType, digest = DigestOf(content, algorithm), size = content.Length };
 
     public static byte[] Json(object value) => Encoding.UTF8.GetBytes(JsonSerializer.Serialize(value));
 }

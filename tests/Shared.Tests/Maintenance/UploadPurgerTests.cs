@@ -84,7 +84,7 @@ public sealed class UploadPurgerTests : IDisposable
     private async Task<string> StartUploadAsync(int bytes)
     {
         var id = _store.Uploads.Start();
-        await _store.Uploads.AppendAsync(id, 0, new MemoryStream(new byte[bytes]), bytes, discardOnFailure: false, CancellationToken.None);
+        await _store.Uploads.AppendAsync(id, 0, new MemoryStream(new byte[bytes]), bytes, Digest.Sha256, discardOnFailure: false, CancellationToken.None);
         return id;
     }
 

@@ -21,11 +21,11 @@ public sealed class UploadConcurrencyTests : IDisposable
         var id = _store.Uploads.Start();
         var slow = new Pipe();
         // The upload is opened, and locked, before AppendAsync first awaits: the first writer holds it from here on.
-        var first = _store.Uploads.AppendAsync(id, 0, slow.Reader.AsStream(), null, discardOnFailure: false, CancellationToken.None);
+        var first = _store.Uploads.AppendAsync(id, 0, slow.Reader.AsStream(), null, Digest.Sha256, discardOnFailure: false, CancellationToken.None);
         await slow.Writer.WriteAsync(new byte[] { 1, 2, 3 });
 
         var second = Assert.ThrowsAsync<RegistryException>(() =>
-            _store.Uploads.AppendAsync(id, 0, new MemoryStream([9, 9, 9]), null, discardOnFailure: false, CancellationToken.None));
+            _store.Uploads.AppendAsync(id, 0, new MemoryStream([9, 9, 9]), null, Digest.Sha256, discardOnFailure: false, CancellationToken.None));
         var commit = Assert.ThrowsAsync<RegistryException>(() =>
             _store.Uploads.CommitAsync(id, Digest.Compute([1, 2, 3]), null, CancellationToken.None));
         var refusals = await Task.WhenAll(second, commit);
@@ -41,12 +41,12 @@ public sealed class UploadConcurrencyTests : IDisposable
     public async Task AppendAsync_WaitingWhileTheCommitPublishesTheUpload_IsUnknownAndLeavesTheBlobAlone()
     {
         var id = _store.Uploads.Start();
-        await _store.Uploads.AppendAsync(id, 0, new MemoryStream([1, 2, 3]), null, discardOnFailure: false, CancellationToken.None);
+        await _store.Uploads.AppendAsync(id, 0, new MemoryStream([1, 2, 3]), null, Digest.Sha256, discardOnFailure: false, CancellationToken.None);
         var digest = Digest.Compute([1, 2, 3]);
         // Stands in for a commit holding the lock: the late chunk opens the upload, then waits for the lock.
         var committing = new FileStream(_store.Layout.UploadData(id), FileMode.Open, FileAccess.ReadWrite);
         Assert.True(FileLock.TryLockExclusive(committing.SafeFileHandle));
-        var lateChunk = _store.Uploads.AppendAsync(id, 3, new MemoryStream([6, 6, 6]), null, discardOnFailure: false, CancellationToken.None);
+        var lateChunk = _store.Uploads.AppendAsync(id, 3, new MemoryStream([6, 6, 6]), null, Digest.Sha256, discardOnFailure: false, CancellationToken.None);
         _store.Blobs.Commit(_store.Layout.UploadData(id), digest);
         _store.Uploads.Cancel(id);
         await committing.DisposeAsync();
@@ -65,7 +65,7 @@ public sealed class UploadConcurrencyTests : IDisposable
         var lingering = new FileStream(_store.Layout.UploadData(id), FileMode.Open, FileAccess.ReadWrite);
         Assert.True(FileLock.TryLockExclusive(lingering.SafeFileHandle));
 
-        var append = _store.Uploads.AppendAsync(id, 0, new MemoryStream([1, 2, 3]), null, discardOnFailure: false, CancellationToken.None);
+        var append = _store.Uploads.AppendAsync(id, 0, new MemoryStream([1, 2, 3]), null, Digest.Sha256, discardOnFailure: false, CancellationToken.None);
         await Task.Delay(100);
         var waited = !append.IsCompleted;
         await lingering.DisposeAsync();

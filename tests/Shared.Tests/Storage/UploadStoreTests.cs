@@ -53,8 +53,35 @@ public sealed class UploadStoreTests : IDisposable
         var first = await AppendAsync(id, 0, content);
         var second = await AppendAsync(id, 3, [4]);
 
-        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(content)), first.Sha256Hex);
-        Assert.Null(second.Sha256Hex);
+        Assert.Equal(Digest.Compute(content), first.Hashed);
+        Assert.Null(second.Hashed);
+    }
+
+    [Fact]
+    public async Task AppendAsync_Sha512FromOffsetZero_ReportsTheSha512OfTheChunk()
+    {
+        var id = _store.Uploads.Start();
+        var content = RandomNumberGenerator.GetBytes(200 * 1024 + 3);
+
+        var progress = await _store.Uploads.AppendAsync(id, 0, new MemoryStream(content), content.Length, Digest.Sha512, discardOnFailure: false, CancellationToken.None);
+        await _store.Uploads.CommitAsync(id, progress.Hashed!.Value, progress, CancellationToken.None);
+
+        Assert.Equal(Digest.FromHash(Digest.Sha512, SHA512.HashData(content)), progress.Hashed);
+        Assert.Equal(content, await File.ReadAllBytesAsync(_store.Layout.Blob(progress.Hashed.Value)));
+    }
+
+    [Fact]
+    public async Task CommitAsync_Sha256HashedButSha512Digest_RereadsAndVerifiesWithSha512()
+    {
+        var content = RandomNumberGenerator.GetBytes(1000);
+        var sha512 = Digest.FromHash(Digest.Sha512, SHA512.HashData(content));
+        var id = _store.Uploads.Start();
+        var progress = await AppendAsync(id, 0, content);
+
+        await _store.Uploads.CommitAsync(id, sha512, progress, CancellationToken.None);
+
+        Assert.Equal(Digest.Sha256, progress.Hashed!.Value.Algorithm);
+        Assert.Equal(content, await File.ReadAllBytesAsync(_store.Layout.Blob(sha512)));
     }
 
     [Fact]
@@ -66,7 +93,7 @@ public sealed class UploadStoreTests : IDisposable
         var progress = await AppendAsync(id, 0, content);
 
         Assert.Equal(content.Length, progress.Length);
-        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(content)), progress.Sha256Hex);
+        Assert.Equal(Digest.Compute(content), progress.Hashed);
         Assert.Equal(content, await ReadDataAsync(id));
     }
 
@@ -96,7 +123,7 @@ public sealed class UploadStoreTests : IDisposable
         byte[] chunk = [4, 5, 6, 7];
 
         var error = await Assert.ThrowsAsync<RegistryException>(
-            () => _store.Uploads.AppendAsync(id, 3, new MemoryStream(chunk), chunk.Length + declaredDifference, discardOnFailure: false, CancellationToken.None));
+            () => _store.Uploads.AppendAsync(id, 3, new MemoryStream(chunk), chunk.Length + declaredDifference, Digest.Sha256, discardOnFailure: false, CancellationToken.None));
 
         Assert.Equal(OciErrorCode.SizeInvalid, error.Code);
         Assert.Equal(3, _store.Uploads.LengthOrNull(id));
@@ -109,7 +136,7 @@ public sealed class UploadStoreTests : IDisposable
         var id = _store.Uploads.Start();
         await AppendAsync(id, 0, [1, 2]);
         await Assert.ThrowsAsync<RegistryException>(
-            () => _store.Uploads.AppendAsync(id, 2, new MemoryStream([3]), 5, discardOnFailure: false, CancellationToken.None));
+            () => _store.Uploads.AppendAsync(id, 2, new MemoryStream([3]), 5, Digest.Sha256, discardOnFailure: false, CancellationToken.None));
 
         var progress = await AppendAsync(id, 2, [3]);
 
@@ -185,7 +212,7 @@ public sealed class UploadStoreTests : IDisposable
 
         await _store.Uploads.CommitAsync(id, digest, progress, CancellationToken.None);
 
-        Assert.Null(progress.Sha256Hex);
+        Assert.Null(progress.Hashed);
         Assert.Equal(whole, await File.ReadAllBytesAsync(_store.Layout.Blob(digest)));
     }
 
@@ -332,7 +359,7 @@ public sealed class UploadStoreTests : IDisposable
     }
 
     private Task<UploadProgress> AppendAsync(string id, long offset, byte[] chunk) =>
-        _store.Uploads.AppendAsync(id, offset, new MemoryStream(chunk), chunk.Length, discardOnFailure: false, CancellationToken.None);
+        _store.Uploads.AppendAsync(id, offset, new MemoryStream(chunk), chunk.Length, Digest.Sha256, discardOnFailure: false, CancellationToken.None);
 
     private Task<byte[]> ReadDataAsync(string id) => File.ReadAllBytesAsync(_store.Layout.UploadData(id));
 }

@@ -40,11 +40,11 @@ public sealed class TempStore : IDisposable
     public RepositoryCatalog Catalog { get; }
 
     /// <summary>Pushes a blob the way a client does (upload, commit, link) and returns its digest.</summary>
-    public async Task<Digest> PushBlobAsync(RepositoryName name, byte[] content)
+    public async Task<Digest> PushBlobAsync(RepositoryName name, byte[] content, string algorithm = Digest.Sha256)
     {
-        var digest = Digest.Compute(content);
+        var digest = Digest.Compute(content, algorithm);
         var id = Uploads.Start();
-        var progress = await Uploads.AppendAsync(id, 0, new MemoryStream(content), content.Length, discardOnFailure: false, CancellationToken.None);
+        var progress = await Uploads.AppendAsync(id, 0, new MemoryStream(content), content.Length, algorithm, discardOnFailure: false, CancellationToken.None);
         await Uploads.CommitAsync(id, digest, progress, CancellationToken.None);
         Blobs.Link(name, digest);
         return digest;

@@ -14,8 +14,8 @@ public static class TestManifests
     public const string DockerLayer = "application/vnd.docker.image.rootfs.diff.tar.gzip";
     public const string DockerForeignLayer = "application/vnd.docker.image.rootfs.foreign.diff.tar.gzip";
 
-    public static Descriptor DescriptorOf(string mediaType, byte[] content) =>
-        new(mediaType, Digest.Compute(content).ToString(), content.Length);
+    public static Descriptor DescriptorOf(string mediaType, byte[] content, string algorithm = Digest.Sha256) =>
+        new(mediaType, Digest.Compute(content, algorithm).ToString(), content.Length);
 
     /// <summary>A descriptor for content the store does not hold.</summary>
     public static Descriptor Absent(string mediaType) =>
