@@ -111,7 +111,8 @@ public sealed partial class ImageTests
     private static Dictionary<string, string?> WithoutMsBuildHostVariables() =>
         new() { ["MSBuildExtensionsPath"] = null, ["MSBUILD_EXE_PATH"] = null, ["MSBuildSDKsPath"] = null };
 
-    [GeneratedRegex(@"listening on http://(?:\[[^\]]*\]|[^:/]+):(\d+)")]
+    // The host is an IPv4 address or a bracketed IPv6 one (the default, [::]).
+    [GeneratedRegex(@"listening on http://(?:\[[^\]]*\]|[^:/\[]+):(\d+)")]
     private static partial Regex ListeningLine();
 
     /// <summary>The published registry running until disposed, its output collected line by line.</summary>
