@@ -125,6 +125,29 @@ public sealed class PullThroughBearerTests : IDisposable
         Assert.Equal((true, 401), (login.CarriedCredentials, login.Status));
     }
 
+    [Theory]
+    [InlineData("ftp://127.0.0.1/token")]
+    [InlineData("file:///etc/passwd")]
+    [InlineData("data:text/plain,token")]
+    public async Task Pull_RealmNotHttp_Returns503NamingTheRealm(string realm)
+    {
+        await using var issuer = await TokenIssuer.StartAsync();
+        await using var reference = await DistributionRegistry.StartWithTokenAuthAsync(issuer, new Uri(realm));
+        await using var anonymous = await RegistryServer.StartCacheAsync(reference.BaseAddress, null, null);
+        await using var loggedIn = await RegistryServer.StartCacheAsync(reference.BaseAddress, TokenIssuer.Username, TokenIssuer.Password);
+
+        foreach (var cache in new[] { anonymous, loggedIn })
+        {
+            using var response = await cache.Client.GetAsync("/v2/team/app/manifests/v1");
+
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+            Assert.Equal("UNAVAILABLE", await response.ErrorCodeAsync());
+            Assert.Contains($"token realm '{new Uri(realm)}'", await response.Content.ReadAsStringAsync());
+        }
+
+        Assert.Empty(issuer.Requests);
+    }
+
     /// <summary>Pushes a new image to team/app with a push token fetched from the issuer, as docker push would.</summary>
     private static async Task<PushedImage> PushAsync(TokenIssuer issuer, DistributionRegistry reference, string tag)
     {

@@ -81,6 +81,13 @@ internal sealed class UpstreamAuthenticator(UpstreamOptions options, IMemoryCach
 
     private async Task<string> FetchTokenAsync(HttpClient http, BearerChallenge challenge, CancellationToken cancellationToken)
     {
+        if (challenge.Realm.Scheme != Uri.UriSchemeHttps && challenge.Realm.Scheme != Uri.UriSchemeHttp)
+        {
+            throw new RegistryException(
+                OciErrorCode.Unavailable,
+                $"the upstream {options.RemoteUrl.Authority} names token realm '{challenge.Realm}', which is not an http(s) URL; no token can be fetched there");
+        }
+
         var sendCredentials = options.User is not null;
         if (sendCredentials && !TokenRealmTrust.IsTrusted(challenge.Realm, options))
         {
