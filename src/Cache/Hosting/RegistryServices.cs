@@ -84,6 +84,11 @@ internal static class RegistryServices
             });
             return next(http);
         });
+        if (options.IsCache)
+        {
+            app.UseMiddleware<CacheHeaders>();
+        }
+
         if (options.RequiresLogin)
         {
             app.UseMiddleware<BasicAuthentication>();

@@ -147,16 +147,18 @@ internal sealed partial class PullThroughContentSource(
         }
     }
 
-    public async Task<IReadOnlyList<string>?> ListTagsOrNullAsync(RepositoryName name, CancellationToken cancellationToken)
+    public async Task<TagListContent?> ListTagsOrNullAsync(RepositoryName name, CancellationToken cancellationToken)
     {
         try
         {
-            return await AsUpstreamFaultAsync(() => FetchTagsAsync(name, cancellationToken), cancellationToken);
+            return await AsUpstreamFaultAsync(() => FetchTagsAsync(name, cancellationToken), cancellationToken) is { } known
+                ? new TagListContent(known, CacheStatus.Miss)
+                : null;
         }
         catch (RegistryException e) when (e.Code is OciErrorCode.Unavailable or OciErrorCode.TooManyRequests && tags.ListOrNull(name) is { } cached)
         {
             LogStale(logger, name.Value, "tags/list", e.Message);
-            return cached;
+            return new TagListContent(cached, CacheStatus.Stale);
         }
     }
 
