@@ -113,6 +113,11 @@ internal static class RegistryServices
         // raw target and refuses such names instead of letting them fall through as an unknown path.
         app.MapFallback((HttpContext http, V2Dispatcher dispatcher) => dispatcher.DispatchAsync(http));
 
+        if (options.Upstream?.IgnoredUser is { } ignored)
+        {
+            app.Logger.LogWarning("USER '{User}' is set without PASSWORD and was ignored: the cache pulls from {Upstream} anonymously", ignored, options.Upstream.RemoteUrl.Authority);
+        }
+
         app.Lifetime.ApplicationStarted.Register(() => LogListening(app));
         return app;
     }

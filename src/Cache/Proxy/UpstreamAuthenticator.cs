@@ -46,7 +46,8 @@ internal sealed class UpstreamAuthenticator(UpstreamOptions options, IMemoryCach
             throw;
         }
 
-        if (authorization is null)
+        // The same basic login again would only be refused again, and count once more toward the upstream's throttle.
+        if (authorization is null || (authorization.Scheme == "Basic" && authorization.Parameter == request.Headers.Authorization?.Parameter))
         {
             return response;
         }
@@ -114,7 +115,7 @@ internal sealed class UpstreamAuthenticator(UpstreamOptions options, IMemoryCach
         using var response = await http.SendAsync(request, cancellationToken);
         if (!response.IsSuccessStatusCode)
         {
-            throw new RegistryException(OciErrorCode.Unavailable, $"the token service of upstream {options.RemoteUrl.Authority} refused a token ({(int)response.StatusCode}); check USER and PASSWORD");
+            throw new RegistryException(OciErrorCode.Unavailable, $"the token service of upstream {options.RemoteUrl.Authority} refused a token ({(int)response.StatusCode}); {(sendCredentials ? "check USER and PASSWORD" : "it may need a login: set USER and PASSWORD")}");
         }
 
         var body = await response.Content.ReadFromJsonAsync(UpstreamJsonContext.Default.TokenResponse, cancellationToken)
