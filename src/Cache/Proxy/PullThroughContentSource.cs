@@ -253,6 +253,11 @@ internal sealed partial class PullThroughContentSource(
         Stream body;
         try
         {
+            if (response.Content.Headers.ContentLength is { } length)
+            {
+                evictor.MakeRoomFor(length);
+            }
+
             // The body first: the fill creates its temp file, which nothing would delete if the body then failed.
             body = await response.Content.ReadAsStreamAsync(stopping);
             var finalPath = layout.Blob(digest);
@@ -307,6 +312,7 @@ internal sealed partial class PullThroughContentSource(
         // After the rename: a measure that starts in between lists the blob, one that starts after it counts it.
         evictor.NoteStored(length);
         blobs.Link(name, digest);
+        evictor.EvictIfDue();
     }
 
     private void LogFill(string name, Digest digest, BlobFill fill, TimeSpan elapsed)
