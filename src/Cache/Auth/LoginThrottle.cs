@@ -21,6 +21,8 @@ internal sealed class LoginThrottle(IMemoryCache cache, TimeProvider clock)
     // What a client is told to wait while earlier checks from its address are still running.
     private static readonly TimeSpan WhileChecking = TimeSpan.FromSeconds(1);
 
+    private readonly Lock _creating = new();
+
     /// <summary>How long the address must still wait, or null when it may try to log in.</summary>
     public TimeSpan? RetryAfter(IPAddress? address) =>
         cache.TryGetValue(Key(address), out LoginAttempts? attempts) ? attempts!.RetryAfter(clock.GetUtcNow(), WhileChecking) : null;
@@ -29,15 +31,30 @@ internal sealed class LoginThrottle(IMemoryCache cache, TimeProvider clock)
     /// <returns>The reservation, to be ended once the check is done; null when the address must wait (see <see cref="RetryAfter"/>).</returns>
     public LoginAttempt? TryBegin(IPAddress? address)
     {
-        var attempts = cache.GetOrCreate(Key(address), entry =>
-        {
-            entry.AbsoluteExpirationRelativeToNow = Window + Lockout;
-            entry.Size = 1;
-            // Kept over cached manifests when memory is short: a dropped count would reset the guessing limit.
-            entry.Priority = CacheItemPriority.NeverRemove;
-            return new LoginAttempts(MaxFailures, Lockout);
-        })!;
+        var attempts = AttemptsOf(address);
         return attempts.TryReserve(clock.GetUtcNow(), WhileChecking) ? new LoginAttempt(attempts, clock) : null;
+    }
+
+    private LoginAttempts AttemptsOf(IPAddress? address)
+    {
+        var key = Key(address);
+        if (cache.TryGetValue(key, out LoginAttempts? found))
+        {
+            return found!;
+        }
+
+        // GetOrCreate alone is not atomic: two requests of a burst could each create a count, and each allow the limit.
+        lock (_creating)
+        {
+            return cache.GetOrCreate(key, entry =>
+            {
+                entry.AbsoluteExpirationRelativeToNow = Window + Lockout;
+                entry.Size = 1;
+                // Kept over cached manifests when memory is short: a dropped count would reset the guessing limit.
+                entry.Priority = CacheItemPriority.NeverRemove;
+                return new LoginAttempts(MaxFailures, Lockout);
+            })!;
+        }
     }
 
     private static string Key(IPAddress? address) => $"login-failures:{address}";
