@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json;
 using NeonRegistry.Concurrency;
 using NeonRegistry.Configuration;
 using NeonRegistry.Oci;
@@ -56,8 +57,9 @@ internal sealed class UpstreamAccessCheck(UpstreamClient upstream, UpstreamOptio
         {
             refusal = Refused(e.Message);
         }
-        catch (Exception e) when (e is HttpRequestException or OperationCanceledException)
+        catch (Exception e) when (e is HttpRequestException or OperationCanceledException or JsonException)
         {
+            // Unreachable, or a token service that answers garbage: nothing learnt about the login.
             return null;
         }
 
