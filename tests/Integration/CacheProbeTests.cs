@@ -71,6 +71,29 @@ public sealed class CacheProbeTests
     }
 
     [Fact]
+    public async Task Readiness_UpstreamRefusesLogin_SaysDegraded_AndAsksAtMostOncePerMinute()
+    {
+        await using var upstream = await RegistryServer.StartAsync();
+        await using var cache = await RegistryServer.StartCacheAsync(upstream.BaseAddress, RegistryServer.Username, "wrong");
+
+        var probes = new List<(HttpStatusCode Status, string Body)>();
+        for (var i = 0; i < 3; i++)
+        {
+            using var ready = await cache.Client.GetAsync("/readyz");
+            probes.Add((ready.StatusCode, await ready.Content.ReadAsStringAsync()));
+        }
+
+        using var anonymous = upstream.CreateClient();
+        var upstreamMetrics = new PrometheusText(await anonymous.GetStringAsync("/metrics"));
+
+        Assert.All(probes, p => Assert.Equal(HttpStatusCode.OK, p.Status));
+        Assert.All(probes, p => Assert.Contains("\"degraded\"", p.Body));
+        Assert.All(probes, p => Assert.Contains("upstream refuses USER/PASSWORD", p.Body.Replace($"upstream {upstream.Authority} ", "upstream ")));
+        // One login tried for three probes, and not sent twice when refused.
+        Assert.Equal(1, upstreamMetrics.Value("neon_registry_password_checks_total", ("result", "invalid")));
+    }
+
+    [Fact]
     public async Task Readiness_UpstreamDown_StaysReadyButSaysDegraded()
     {
         await using var setup = await PullThroughSetup.StartAsync();

@@ -13,7 +13,6 @@ public sealed class CacheSettingsTests
     };
 
     [Theory]
-    [InlineData("USER", "someone", "PASSWORD is required when USER is set")]
     [InlineData("PASSWORD", "secret", "USER is required when PASSWORD is set")]
     [InlineData("TAG_FRESHNESS", "soon", "TAG_FRESHNESS 'soon' is not a duration")]
     [InlineData("UPSTREAM_TIMEOUT", "0s", "UPSTREAM_TIMEOUT '0s' is not a duration")]

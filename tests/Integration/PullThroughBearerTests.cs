@@ -125,6 +125,82 @@ public sealed class PullThroughBearerTests : IDisposable
         Assert.Equal((true, 401), (login.CarriedCredentials, login.Status));
     }
 
+    [Theory]
+    [InlineData("ftp://127.0.0.1/token")]
+    [InlineData("file:///etc/passwd")]
+    [InlineData("data:text/plain,token")]
+    public async Task Pull_RealmNotHttp_Returns503NamingTheRealm(string realm)
+    {
+        await using var issuer = await TokenIssuer.StartAsync();
+        await using var reference = await DistributionRegistry.StartWithTokenAuthAsync(issuer, new Uri(realm));
+        await using var anonymous = await RegistryServer.StartCacheAsync(reference.BaseAddress, null, null);
+        await using var loggedIn = await RegistryServer.StartCacheAsync(reference.BaseAddress, TokenIssuer.Username, TokenIssuer.Password);
+
+        foreach (var cache in new[] { anonymous, loggedIn })
+        {
+            using var response = await cache.Client.GetAsync("/v2/team/app/manifests/v1");
+
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+            Assert.Equal("UNAVAILABLE", await response.ErrorCodeAsync());
+            Assert.Contains($"token realm '{new Uri(realm)}'", await response.Content.ReadAsStringAsync());
+        }
+
+        Assert.Empty(issuer.Requests);
+    }
+
+    [Fact]
+    public async Task Readiness_TokenServiceRefusesLogin_SaysDegraded_ButHealthyWithTheRightOne()
+    {
+        await using var issuer = await TokenIssuer.StartAsync();
+        await using var reference = await DistributionRegistry.StartWithTokenAuthAsync(issuer);
+        await using var refused = await RegistryServer.StartCacheAsync(reference.BaseAddress, TokenIssuer.Username, "wrong");
+        await using var accepted = await RegistryServer.StartCacheAsync(reference.BaseAddress, TokenIssuer.Username, TokenIssuer.Password);
+
+        using var refusedReady = await refused.Client.GetAsync("/readyz");
+        var refusedBody = await refusedReady.Content.ReadAsStringAsync();
+        using var acceptedReady = await accepted.Client.GetAsync("/readyz");
+        var acceptedBody = await acceptedReady.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.OK, refusedReady.StatusCode);
+        Assert.Contains("\"degraded\"", refusedBody);
+        Assert.Contains($"upstream {reference.BaseAddress.Authority} refuses USER/PASSWORD", refusedBody);
+        Assert.Equal(HttpStatusCode.OK, acceptedReady.StatusCode);
+        Assert.DoesNotContain("degraded", acceptedBody);
+        Assert.Equal([(true, 200), (true, 401)], issuer.Requests.Select(r => (r.CarriedCredentials, r.Status)).Order());
+    }
+
+    [Fact]
+    public async Task Cache_UserWithoutPassword_StartsAnonymous_WarnsOnce_AndReadinessSaysRefused()
+    {
+        await using var issuer = await TokenIssuer.StartAsync();
+        await using var reference = await DistributionRegistry.StartWithTokenAuthAsync(issuer);
+        // USER as a login shell sets it; no PASSWORD.
+        await using var cache = await RegistryProcess.StartAsync(settings: new Dictionary<string, string>
+        {
+            ["REMOTE_URL"] = reference.BaseAddress.ToString(),
+            ["USER"] = "operator",
+            ["PASSWORD"] = "",
+            ["SECRET"] = "",
+            ["USERNAME"] = "",
+        });
+        cache.Client.DefaultRequestHeaders.Authorization = null;
+
+        using var pull = await cache.Client.GetAsync("/v2/team/app/manifests/v1");
+        using var ready = await cache.Client.GetAsync("/readyz");
+        var body = await ready.Content.ReadAsStringAsync();
+
+        var lines = cache.Output.Split('\n');
+        Assert.True(lines.Count(line => line.Contains("and was ignored", StringComparison.Ordinal)) == 1, cache.Output);
+        var warning = lines.Single(line => line.Contains("and was ignored", StringComparison.Ordinal));
+        Assert.Contains("WRN", warning);
+        Assert.Contains("USER 'operator' is set without PASSWORD and was ignored", warning);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, pull.StatusCode);
+        Assert.NotEmpty(issuer.Requests);
+        Assert.All(issuer.Requests, r => Assert.False(r.CarriedCredentials));
+        Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+        Assert.Contains("refuses anonymous pulls (USER was set without PASSWORD and ignored)", body);
+    }
+
     /// <summary>Pushes a new image to team/app with a push token fetched from the issuer, as docker push would.</summary>
     private static async Task<PushedImage> PushAsync(TokenIssuer issuer, DistributionRegistry reference, string tag)
     {

@@ -38,20 +38,27 @@ internal sealed class BlobEndpoints(IContentSource content, BlobStore blobs, Cac
             BlobFileSender.UseFor(http);
         }
 
+        var entityTag = new EntityTagHeaderValue($"\"{digest}\"");
         if (blob.File is { } file)
         {
             return new BlobFileResult(
-                TypedResults.PhysicalFile(file.Path, OctetStream, entityTag: new EntityTagHeaderValue($"\"{digest}\""), enableRangeProcessing: true),
+                TypedResults.PhysicalFile(file.Path, OctetStream, entityTag: entityTag, enableRangeProcessing: true),
                 digest);
         }
 
         if (blob.Fill is { } fill)
         {
-            return new FollowFillResult(fill);
+            return new FollowFillResult(fill, entityTag);
         }
 
         http.Response.ContentType = OctetStream;
         http.Response.ContentLength = blob.UpstreamLength;
+        if (blob.UpstreamLength is not null)
+        {
+            // What the GET that follows will offer, as for a committed blob.
+            http.Response.Headers.AcceptRanges = "bytes";
+        }
+
         return TypedResults.Ok();
     }
 

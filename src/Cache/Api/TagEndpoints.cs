@@ -4,18 +4,19 @@ using NeonRegistry.Content;
 namespace NeonRegistry.Api;
 
 /// <summary>distribution-spec: Listing Tags.</summary>
-internal sealed class TagEndpoints(IContentSource content)
+internal sealed class TagEndpoints(IContentSource content, CacheHeaders cacheHeaders)
 {
     public async Task<IResult> ListAsync(HttpContext http, V2Route route, CancellationToken cancellationToken)
     {
         var name = route.Repository;
-        var all = await content.ListTagsOrNullAsync(name, cancellationToken);
-        if (all is null)
+        var listed = await content.ListTagsOrNullAsync(name, cancellationToken);
+        if (listed is null)
         {
             return OciResults.Error(OciErrorCode.NameUnknown, $"repository '{name}' is not known to this registry", new Dictionary<string, string> { ["name"] = name.Value });
         }
 
-        var page = Pagination.Page(http, all, $"/v2/{name}/tags/list");
+        cacheHeaders.Write(http, listed.Status);
+        var page = Pagination.Page(http, listed.Tags, $"/v2/{name}/tags/list");
         return TypedResults.Json(new TagList(name.Value, page), RegistryJsonContext.Default.TagList);
     }
 }

@@ -31,26 +31,33 @@ internal sealed class BasicAuthentication(CredentialVerifier verifier, LoginThro
             return;
         }
 
-        if (throttle.RetryAfter(address) is { } wait)
+        // No credentials (or the empty ones skopeo, podman and buildah send unasked) cost no check and count nothing.
+        if (credentials is null)
         {
-            await OciResults.Error(OciErrorCode.TooManyRequests, "too many failed logins from this address; try again after the Retry-After delay", retryAfter: wait)
-                .ExecuteAsync(http);
+            await ChallengeAsync(http, "authentication required: log in with the registry's user name and password");
             return;
         }
 
-        if (credentials is not null && await verifier.IsValidAsync(credentials))
+        switch (await verifier.IsValidAsync(credentials, () => throttle.TryBegin(address)))
         {
-            await next(http);
-            return;
+            case true:
+                await next(http);
+                return;
+            case false:
+                await ChallengeAsync(http, "wrong user name or password");
+                return;
+            default:
+                // A lockout, or earlier checks still running that may reach the limit.
+                var wait = throttle.RetryAfter(address) ?? TimeSpan.FromSeconds(1);
+                await OciResults.Error(OciErrorCode.TooManyRequests, "too many failed logins from this address; try again after the Retry-After delay", retryAfter: wait)
+                    .ExecuteAsync(http);
+                return;
         }
+    }
 
-        if (credentials is not null)
-        {
-            throttle.RecordFailure(address);
-        }
-
+    private static Task ChallengeAsync(HttpContext http, string message)
+    {
         http.Response.Headers.WWWAuthenticate = Challenge;
-        var message = credentials is null ? "authentication required: log in with the registry's user name and password" : "wrong user name or password";
-        await OciResults.Error(OciErrorCode.Unauthorized, message).ExecuteAsync(http);
+        return OciResults.Error(OciErrorCode.Unauthorized, message).ExecuteAsync(http);
     }
 }

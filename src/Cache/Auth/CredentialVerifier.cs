@@ -12,6 +12,8 @@ namespace NeonRegistry.Auth;
 /// hashes. Clients send basic credentials on every request and bcrypt is slow by design, so a verified
 /// credential is remembered for a short time under a hash of itself (never the password in clear), and requests
 /// that arrive with one login while it is being checked (a burst of pulls after a restart) share that one check.
+/// Each check is reserved with the failed-login throttle before bcrypt runs, so the throttle counts checks, not
+/// the requests that share them.
 /// </summary>
 internal sealed class CredentialVerifier
 {
@@ -28,7 +30,7 @@ internal sealed class CredentialVerifier
     private readonly HtpasswdFile? _htpasswd;
     private readonly IMemoryCache _cache;
     private readonly RegistryMetrics _metrics;
-    private readonly SingleFlight<string, bool> _checks = new();
+    private readonly SingleFlight<string, bool?> _checks = new();
 
     public CredentialVerifier(RegistryOptions options, IMemoryCache cache, TimeProvider clock, RegistryMetrics metrics)
     {
@@ -46,7 +48,9 @@ internal sealed class CredentialVerifier
         return _cache.TryGetValue(CacheKey(credentials), out _);
     }
 
-    public async Task<bool> IsValidAsync(BasicCredentials credentials)
+    /// <param name="reserve">Reserves the check with the throttle; returns null when the client must wait.</param>
+    /// <returns>Whether the login is right; null when the throttle refused the check (no bcrypt ran).</returns>
+    public async Task<bool?> IsValidAsync(BasicCredentials credentials, Func<LoginAttempt?> reserve)
     {
         _htpasswd?.Refresh();
         var key = CacheKey(credentials);
@@ -55,9 +59,31 @@ internal sealed class CredentialVerifier
             return true;
         }
 
-        // On the thread pool, so the requests that join it wait without holding a thread; not on the caller's
-        // cancellation, since the others waiting for this check need its result.
-        return await _checks.RunAsync(key, () => Task.Run(() => Check(credentials, key)), CancellationToken.None);
+        // Not on the caller's cancellation, since the others waiting for this check need its result.
+        return await _checks.RunAsync(key, () => CheckReservedAsync(credentials, key, reserve), CancellationToken.None);
+    }
+
+    private async Task<bool?> CheckReservedAsync(BasicCredentials credentials, string key, Func<LoginAttempt?> reserve)
+    {
+        if (reserve() is not { } attempt)
+        {
+            return null;
+        }
+
+        bool valid;
+        try
+        {
+            // On the thread pool, so the requests that join it wait without holding a thread.
+            valid = await Task.Run(() => Check(credentials, key));
+        }
+        catch
+        {
+            attempt.End(failed: false);
+            throw;
+        }
+
+        attempt.End(failed: !valid);
+        return valid;
     }
 
     private bool Check(BasicCredentials credentials, string key)

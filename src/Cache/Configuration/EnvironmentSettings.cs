@@ -55,16 +55,20 @@ internal static class EnvironmentSettings
 
         var user = get("USER");
         var password = get("PASSWORD");
-        if ((user is null) != (password is null))
+        if (user is null && password is not null)
         {
-            throw new SettingsException(user is null ? "USER is required when PASSWORD is set: the upstream login's user name" : "PASSWORD is required when USER is set: the upstream login's password");
+            throw new SettingsException("USER is required when PASSWORD is set: the upstream login's user name");
         }
+
+        // A login shell always sets USER to its own user's name: without PASSWORD it cannot be meant as the upstream login.
+        var ignoredUser = password is null ? user : null;
 
         var defaults = new UpstreamOptions { RemoteUrl = url };
         return defaults with
         {
-            User = user,
+            User = ignoredUser is null ? user : null,
             Password = password,
+            IgnoredUser = ignoredUser,
             TagFreshness = ReadDuration("TAG_FRESHNESS", get("TAG_FRESHNESS"), defaults.TagFreshness),
             RequestTimeout = ReadDuration("UPSTREAM_TIMEOUT", get("UPSTREAM_TIMEOUT"), defaults.RequestTimeout),
             IdleTimeout = ReadDuration("UPSTREAM_IDLE_TIMEOUT", get("UPSTREAM_IDLE_TIMEOUT"), defaults.IdleTimeout),

@@ -14,6 +14,9 @@ internal sealed record UpstreamOptions
 
     public string? Password { get; init; }
 
+    /// <summary>USER when it was set without PASSWORD, and so ignored (pulls are anonymous); logged once at start.</summary>
+    public string? IgnoredUser { get; init; }
+
     /// <summary>How long a cached tag is served without asking the upstream whether it moved.</summary>
     public TimeSpan TagFreshness { get; init; } = TimeSpan.FromMinutes(1);
 

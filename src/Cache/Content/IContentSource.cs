@@ -30,5 +30,5 @@ internal interface IContentSource
     Task<BlobContent?> HeadBlobOrNullAsync(RepositoryName name, Digest digest, CancellationToken cancellationToken);
 
     /// <summary>Every tag of the repository in ordinal order, or null when the repository is unknown.</summary>
-    Task<IReadOnlyList<string>?> ListTagsOrNullAsync(RepositoryName name, CancellationToken cancellationToken);
+    Task<TagListContent?> ListTagsOrNullAsync(RepositoryName name, CancellationToken cancellationToken);
 }

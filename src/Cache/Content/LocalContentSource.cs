@@ -20,6 +20,6 @@ internal sealed class LocalContentSource(ManifestStore manifests, BlobStore blob
     public Task<IReadOnlyList<Descriptor>> ListReferrersAsync(RepositoryName name, Digest subject, CancellationToken cancellationToken) =>
         referrers.ListAsync(name, subject, cancellationToken);
 
-    public Task<IReadOnlyList<string>?> ListTagsOrNullAsync(RepositoryName name, CancellationToken cancellationToken) =>
-        Task.FromResult(tags.ListOrNull(name));
+    public Task<TagListContent?> ListTagsOrNullAsync(RepositoryName name, CancellationToken cancellationToken) =>
+        Task.FromResult(tags.ListOrNull(name) is { } all ? new TagListContent(all, CacheStatus.Local) : null);
 }

@@ -1,14 +1,18 @@
+using System.Net;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using NeonRegistry.Configuration;
 using NeonRegistry.Proxy;
 
 namespace NeonRegistry.Health;
 
 /// <summary>
-/// Cache mode's part of <c>/readyz</c>: whether the upstream answers and whether the breaker is open. Either is
-/// only Degraded, never Unhealthy: a cache whose upstream is down still serves everything it holds, so it must
-/// stay in rotation. Any HTTP answer to <c>GET /v2/</c>, a 401 included, means the upstream is reachable.
+/// Cache mode's part of <c>/readyz</c>: whether the upstream answers, whether the breaker is open, and whether the
+/// upstream accepts the cache's login (or its anonymous pulls). Each is only Degraded, never Unhealthy: a cache
+/// whose upstream is down or refuses it still serves everything it holds, so it must stay in rotation. Any HTTP
+/// answer to a plain <c>GET /v2/</c>, a 401 included, means the upstream is reachable; the login is checked when
+/// one is configured or the upstream asks for one (<see cref="UpstreamAccessCheck"/>, at most once a minute).
 /// </summary>
-internal sealed class UpstreamReadinessCheck(UpstreamClient upstream) : IHealthCheck
+internal sealed class UpstreamReadinessCheck(UpstreamClient upstream, UpstreamOptions options, UpstreamAccessCheck access) : IHealthCheck
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(3);
 
@@ -19,16 +23,26 @@ internal sealed class UpstreamReadinessCheck(UpstreamClient upstream) : IHealthC
             return HealthCheckResult.Degraded($"the breaker is open: upstream {upstream.RemoteUrl.Authority} failed repeatedly; serving from the cache only");
         }
 
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(Timeout);
-        try
+        HttpStatusCode status;
+        using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
         {
-            using var response = await upstream.PingAsync(timeout.Token);
-            return HealthCheckResult.Healthy($"upstream {upstream.RemoteUrl.Authority} answered {(int)response.StatusCode}");
+            timeout.CancelAfter(Timeout);
+            try
+            {
+                using var response = await upstream.PingAsync(timeout.Token);
+                status = response.StatusCode;
+            }
+            catch (Exception e) when (e is HttpRequestException or OperationCanceledException)
+            {
+                return HealthCheckResult.Degraded($"upstream {upstream.RemoteUrl.Authority} is unreachable; serving from the cache only");
+            }
         }
-        catch (Exception e) when (e is HttpRequestException or OperationCanceledException)
+
+        if ((options.User is not null || status == HttpStatusCode.Unauthorized) && await access.RefusalOrNullAsync(cancellationToken) is { } refusal)
         {
-            return HealthCheckResult.Degraded($"upstream {upstream.RemoteUrl.Authority} is unreachable; serving from the cache only");
+            return HealthCheckResult.Degraded(refusal);
         }
+
+        return HealthCheckResult.Healthy($"upstream {upstream.RemoteUrl.Authority} answered {(int)status}");
     }
 }

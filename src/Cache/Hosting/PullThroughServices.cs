@@ -21,6 +21,7 @@ internal static class PullThroughServices
         services.AddHealthChecks().AddCheck<UpstreamReadinessCheck>("upstream", tags: [HealthEndpoints.ReadinessTag]);
         services.AddSingleton<UpstreamAuthenticator>();
         services.AddSingleton<UpstreamClient>();
+        services.AddSingleton<UpstreamAccessCheck>();
         services.AddSingleton<BlobFills>();
         services.AddSingleton<BlobLeases>();
         services.AddSingleton<NamespaceFilter>();

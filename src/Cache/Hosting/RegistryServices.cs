@@ -93,6 +93,11 @@ internal static class RegistryServices
             });
             return next(http);
         });
+        if (options.IsCache)
+        {
+            app.UseMiddleware<CacheHeaders>();
+        }
+
         if (options.RequiresLogin)
         {
             app.UseMiddleware<BasicAuthentication>();
@@ -117,6 +122,11 @@ internal static class RegistryServices
         // Kestrel resolves dot segments before routing, so "/v2/../x" arrives as "/x"; the dispatcher reads the
         // raw target and refuses such names instead of letting them fall through as an unknown path.
         app.MapFallback((HttpContext http, V2Dispatcher dispatcher) => dispatcher.DispatchAsync(http));
+
+        if (options.Upstream?.IgnoredUser is { } ignored)
+        {
+            app.Logger.LogWarning("USER '{User}' is set without PASSWORD and was ignored: the cache pulls from {Upstream} anonymously", ignored, options.Upstream.RemoteUrl.Authority);
+        }
 
         app.Lifetime.ApplicationStarted.Register(() => LogListening(app));
         return app;

@@ -70,15 +70,16 @@ internal sealed class BlobFill
         }
     }
 
-    /// <summary>Copies the blob to <paramref name="destination"/> as it arrives.</summary>
+    /// <summary>Copies the blob, or <paramref name="count"/> bytes of it from <paramref name="offset"/>, to <paramref name="destination"/> as it arrives.</summary>
     /// <exception cref="BlobFillFailedException">The download failed; what was already sent is not the blob.</exception>
-    public async Task CopyToAsync(Stream destination, CancellationToken cancellationToken)
+    public async Task CopyToAsync(Stream destination, long offset, long? count, CancellationToken cancellationToken)
     {
         await using var file = await OpenForReadingAsync(cancellationToken);
         var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
         try
         {
-            long position = 0;
+            var position = file.Position = offset;
+            var end = count is { } n ? offset + n : long.MaxValue;
             while (true)
             {
                 long available;
@@ -97,7 +98,7 @@ internal sealed class BlobFill
 
                 // The last byte is held back until the content is verified: a client that has every byte of a
                 // Content-Length response would take it as complete even if the connection is then aborted.
-                var sendable = committed || Length is null ? available : Math.Min(available, Length.Value - 1);
+                var sendable = Math.Min(end, committed || Length is null ? available : Math.Min(available, Length.Value - 1));
                 if (position < sendable)
                 {
                     var read = await file.ReadAsync(buffer.AsMemory(0, (int)Math.Min(BufferSize, sendable - position)), cancellationToken);
@@ -106,7 +107,7 @@ internal sealed class BlobFill
                     continue;
                 }
 
-                if (committed && position == available)
+                if (position == end || (committed && position == available))
                 {
                     return;
                 }

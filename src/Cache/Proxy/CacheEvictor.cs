@@ -12,9 +12,10 @@ namespace NeonRegistry.Proxy;
 /// they are small, they are what a cache serves stale while its upstream is down, and they are served from memory,
 /// so their access times say nothing about their use.
 /// <para>
-/// Measuring the store stats every blob, so it is done only when the blobs stored since the last measure may have
-/// crossed the limit, and every few minutes besides, to see what else changed the store (garbage-collect, an
-/// operator).
+/// Room is made before a fill whose upstream announced its length, and after each fill that did not, so the
+/// store exceeds the limit only by the fills in flight. Measuring the store stats every blob, so it is done only
+/// when the blobs stored since the last measure (and the one about to be) may cross the limit, and every few
+/// minutes besides, to see what else changed the store (garbage-collect, an operator).
 /// </para>
 /// </summary>
 internal sealed partial class CacheEvictor(
@@ -29,6 +30,7 @@ internal sealed partial class CacheEvictor(
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan RemeasureInterval = TimeSpan.FromMinutes(5);
 
+    private readonly Lock _pass = new();
     private long _measuredBytes;
     private long _storedSinceMeasure;
     private long _measuredAt;
@@ -38,10 +40,43 @@ internal sealed partial class CacheEvictor(
     public void NoteStored(long bytes) => Interlocked.Add(ref _storedSinceMeasure, bytes);
 
     /// <summary>Whether the store may have outgrown the limit, or has not been measured for a while.</summary>
-    public bool IsMeasureDue =>
+    public bool IsMeasureDue => IsDue(0);
+
+    /// <summary>Before a fill of <paramref name="bytes"/>: evicts what must go for the blob to fit under the limit.</summary>
+    public void MakeRoomFor(long bytes) => TryEvict(bytes);
+
+    /// <summary>After a fill whose length was not known before: evicts when the store may now be over the limit.</summary>
+    public void EvictIfDue() => TryEvict(0);
+
+    private bool IsDue(long incoming) =>
         !_measured
-        || Interlocked.Read(ref _measuredBytes) + Interlocked.Read(ref _storedSinceMeasure) > options.SizeLimitBytes
+        || Interlocked.Read(ref _measuredBytes) + Interlocked.Read(ref _storedSinceMeasure) + incoming > options.SizeLimitBytes
         || clock.GetElapsedTime(Interlocked.Read(ref _measuredAt)) >= RemeasureInterval;
+
+    private void TryEvict(long incoming)
+    {
+        // A pull never fails for eviction's sake: the background pass tries again.
+        if (!IsDue(incoming))
+        {
+            return;
+        }
+
+        try
+        {
+            lock (_pass)
+            {
+                // Asked again once in the pass: one that ran while this one waited may have made the room.
+                if (IsDue(incoming))
+                {
+                    EvictLocked(incoming);
+                }
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            LogEvictionFailed(logger, e);
+        }
+    }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -66,6 +101,16 @@ internal sealed partial class CacheEvictor(
     /// <returns>The number of blobs evicted.</returns>
     public int EvictOnce()
     {
+        // One pass at a time: fills starting together would otherwise each list the store and evict for the others.
+        lock (_pass)
+        {
+            return EvictLocked(0);
+        }
+    }
+
+    /// <param name="incoming">The length of a blob about to be stored, for which room is made too.</param>
+    private int EvictLocked(long incoming)
+    {
         // Reset before the listing: a blob stored meanwhile is counted by this listing or the next check, or both.
         Interlocked.Exchange(ref _storedSinceMeasure, 0);
         var root = new DirectoryInfo(layout.BlobsRoot);
@@ -73,13 +118,13 @@ internal sealed partial class CacheEvictor(
         DeleteAbandonedDownloads(listed);
         var files = listed.Where(f => !StorageLayout.IsHidden(f.Name)).ToList();
         var total = files.Sum(f => f.Length);
-        if (total <= options.SizeLimitBytes)
+        if (total + incoming <= options.SizeLimitBytes)
         {
             Measured(total);
             return 0;
         }
 
-        var target = options.SizeLimitBytes * 9 / 10;
+        var target = Math.Max(0, (options.SizeLimitBytes * 9 / 10) - incoming);
         var manifests = ManifestDigests();
         var evicted = 0;
         foreach (var file in files.OrderBy(f => f.LastAccessTimeUtc))

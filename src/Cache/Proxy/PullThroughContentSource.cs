@@ -147,16 +147,18 @@ internal sealed partial class PullThroughContentSource(
         }
     }
 
-    public async Task<IReadOnlyList<string>?> ListTagsOrNullAsync(RepositoryName name, CancellationToken cancellationToken)
+    public async Task<TagListContent?> ListTagsOrNullAsync(RepositoryName name, CancellationToken cancellationToken)
     {
         try
         {
-            return await AsUpstreamFaultAsync(() => FetchTagsAsync(name, cancellationToken), cancellationToken);
+            return await AsUpstreamFaultAsync(() => FetchTagsAsync(name, cancellationToken), cancellationToken) is { } known
+                ? new TagListContent(known, CacheStatus.Miss)
+                : null;
         }
         catch (RegistryException e) when (e.Code is OciErrorCode.Unavailable or OciErrorCode.TooManyRequests && tags.ListOrNull(name) is { } cached)
         {
             LogStale(logger, name.Value, "tags/list", e.Message);
-            return cached;
+            return new TagListContent(cached, CacheStatus.Stale);
         }
     }
 
@@ -251,6 +253,11 @@ internal sealed partial class PullThroughContentSource(
         Stream body;
         try
         {
+            if (response.Content.Headers.ContentLength is { } length)
+            {
+                evictor.MakeRoomFor(length);
+            }
+
             // The body first: the fill creates its temp file, which nothing would delete if the body then failed.
             body = await response.Content.ReadAsStreamAsync(stopping);
             var finalPath = layout.Blob(digest);
@@ -306,6 +313,7 @@ internal sealed partial class PullThroughContentSource(
         evictor.NoteStored(length);
         metrics.Fetched(length);
         blobs.Link(name, digest);
+        evictor.EvictIfDue();
     }
 
     private void LogFill(string name, Digest digest, BlobFill fill, TimeSpan elapsed)

@@ -46,7 +46,8 @@ internal sealed class UpstreamAuthenticator(UpstreamOptions options, IMemoryCach
             throw;
         }
 
-        if (authorization is null)
+        // The same basic login again would only be refused again, and count once more toward the upstream's throttle.
+        if (authorization is null || (authorization.Scheme == "Basic" && authorization.Parameter == request.Headers.Authorization?.Parameter))
         {
             return response;
         }
@@ -81,6 +82,13 @@ internal sealed class UpstreamAuthenticator(UpstreamOptions options, IMemoryCach
 
     private async Task<string> FetchTokenAsync(HttpClient http, BearerChallenge challenge, CancellationToken cancellationToken)
     {
+        if (challenge.Realm.Scheme != Uri.UriSchemeHttps && challenge.Realm.Scheme != Uri.UriSchemeHttp)
+        {
+            throw new RegistryException(
+                OciErrorCode.Unavailable,
+                $"the upstream {options.RemoteUrl.Authority} names token realm '{challenge.Realm}', which is not an http(s) URL; no token can be fetched there");
+        }
+
         var sendCredentials = options.User is not null;
         if (sendCredentials && !TokenRealmTrust.IsTrusted(challenge.Realm, options))
         {
@@ -107,7 +115,7 @@ internal sealed class UpstreamAuthenticator(UpstreamOptions options, IMemoryCach
         using var response = await http.SendAsync(request, cancellationToken);
         if (!response.IsSuccessStatusCode)
         {
-            throw new RegistryException(OciErrorCode.Unavailable, $"the token service of upstream {options.RemoteUrl.Authority} refused a token ({(int)response.StatusCode}); check USER and PASSWORD");
+            throw new RegistryException(OciErrorCode.Unavailable, $"the token service of upstream {options.RemoteUrl.Authority} refused a token ({(int)response.StatusCode}); {(sendCredentials ? "check USER and PASSWORD" : "it may need a login: set USER and PASSWORD")}");
         }
 
         var body = await response.Content.ReadFromJsonAsync(UpstreamJsonContext.Default.TokenResponse, cancellationToken)

@@ -109,6 +109,14 @@ internal sealed class UpstreamClient : IDisposable
     public Task<HttpResponseMessage> PingAsync(CancellationToken cancellationToken) =>
         _http.GetAsync(new Uri(_options.RemoteUrl, "/v2/"), HttpCompletionOption.ResponseHeadersRead, cancellationToken);
 
+    /// <summary>
+    /// One <c>GET /v2/</c> the way pulls are sent (the login, or a token fetched for the challenge), outside the
+    /// resilience pipeline, for the readiness probe: whether the upstream accepts how this cache pulls.
+    /// </summary>
+    /// <exception cref="RegistryException">The token service refused a token, or may not be asked.</exception>
+    public Task<HttpResponseMessage> PingWithLoginAsync(CancellationToken cancellationToken) =>
+        _authenticator.SendAsync(_http, () => new HttpRequestMessage(HttpMethod.Get, new Uri(_options.RemoteUrl, "/v2/")), scope: "", cancellationToken);
+
     public RegistryException Unavailable(string what) =>
         new(OciErrorCode.Unavailable, $"the upstream registry {_options.RemoteUrl.Authority} {what}");
 

@@ -42,6 +42,9 @@ public sealed class UpstreamProxy : IAsyncDisposable
     /// <summary>When set, blob bodies are sent at most this many bytes per 50 ms.</summary>
     public int? TrickleBytes { get; set; }
 
+    /// <summary>Blob bodies are sent chunked, without a Content-Length, as some registries and storage services do.</summary>
+    public bool ChunkedBlobs { get; set; }
+
     /// <summary>Blob bodies stop after half their bytes and the connection is cut.</summary>
     public bool TruncateBlobs { get; set; }
 
@@ -162,14 +165,14 @@ public sealed class UpstreamProxy : IAsyncDisposable
         http.Response.StatusCode = (int)response.StatusCode;
         foreach (var (name, values) in response.Headers.Concat(response.Content.Headers))
         {
-            if (name is not "Transfer-Encoding")
+            if (name is not "Transfer-Encoding" && !(ChunkedBlobs && name == "Content-Length" && IsBlobGet(http)))
             {
                 http.Response.Headers[name] = values.ToArray();
             }
         }
 
         await using var body = await response.Content.ReadAsStreamAsync(http.RequestAborted);
-        var isBlob = http.Request.Path.Value!.Contains("/blobs/sha256:") && HttpMethods.IsGet(http.Request.Method) && response.IsSuccessStatusCode;
+        var isBlob = IsBlobGet(http) && response.IsSuccessStatusCode;
         if (isBlob)
         {
             await CopyBlobAsync(http, body, response.Content.Headers.ContentLength ?? 0);
@@ -179,6 +182,8 @@ public sealed class UpstreamProxy : IAsyncDisposable
             await body.CopyToAsync(http.Response.Body, http.RequestAborted);
         }
     }
+
+    private static bool IsBlobGet(HttpContext http) => http.Request.Path.Value!.Contains("/blobs/sha256:") && HttpMethods.IsGet(http.Request.Method);
 
     private static async Task WriteReferrersPageAsync(HttpContext http, string index)
     {
