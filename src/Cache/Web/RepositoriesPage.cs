@@ -9,13 +9,17 @@ namespace NeonRegistry.Web;
 /// <summary>The front page: the repositories, searched by part of their name, a page at a time (the catalog's n/last).</summary>
 internal sealed class RepositoriesPage(StoreOverview store, RegistryOptions options)
 {
-    public const int PageSize = 50;
+    private const int DefaultPageSize = 50;
+
+    /// <summary>The rows a page shows: <c>n</c> when given (1 to 500), else 50.</summary>
+    public static int PageSizeOf(IQueryCollection query) =>
+        int.TryParse(query["n"], NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? Math.Clamp(n, 1, 500) : DefaultPageSize;
 
     public async Task<IResult> RenderAsync(HttpContext http, CancellationToken cancellationToken)
     {
         var query = http.Request.Query;
         var search = ((string?)query["q"])?.Trim() ?? "";
-        var size = int.TryParse(query["n"], NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? Math.Clamp(n, 1, 500) : PageSize;
+        var size = PageSizeOf(query);
         var matching = store.Repositories().Where(name => name.Contains(search, StringComparison.OrdinalIgnoreCase)).ToList();
         var (page, more) = Pagination.Slice(matching, query["last"], size);
 

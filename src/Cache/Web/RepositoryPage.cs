@@ -18,7 +18,7 @@ internal sealed class RepositoryPage(StoreOverview store, RegistryOptions option
         }
 
         var query = http.Request.Query;
-        var size = int.TryParse(query["n"], NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? Math.Clamp(n, 1, 500) : RepositoriesPage.PageSize;
+        var size = RepositoriesPage.PageSizeOf(query);
         var byTag = all.ToDictionary(t => t.Tag);
         var (page, more) = Pagination.Slice(all.Select(t => t.Tag).ToList(), query["last"], size);
         // What a client names this registry by: the address the browser used, behind a proxy too.
