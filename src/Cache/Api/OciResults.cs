@@ -44,10 +44,6 @@ internal static class OciResults
         [OciErrorCode.Unknown] = ("UNKNOWN", StatusCodes.Status500InternalServerError),
     };
 
-    public static int StatusOf(OciErrorCode code) => Table[code].Status;
-
-    public static string NameOf(OciErrorCode code) => Table[code].Code;
-
     public static IResult Error(OciErrorCode code, string message, IReadOnlyDictionary<string, string>? detail = null, TimeSpan? retryAfter = null) =>
         new ErrorResult(code, message, detail, retryAfter);
 

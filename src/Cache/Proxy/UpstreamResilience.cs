@@ -42,6 +42,4 @@ internal static class UpstreamResilience
     public static bool IsOutage(Outcome<HttpResponseMessage> outcome) =>
         outcome.Exception is HttpRequestException or TimeoutRejectedException or IOException
         || outcome.Result?.StatusCode is >= HttpStatusCode.InternalServerError;
-
-    public static bool IsBrokenCircuit(Exception exception) => exception is BrokenCircuitException;
 }
