@@ -31,7 +31,7 @@ internal sealed class ManifestEndpoints(ManifestStore manifests, IContentSource 
     public async Task<IResult> PutAsync(HttpContext http, V2Route route, CancellationToken cancellationToken)
     {
         var reference = Reference.Parse(route.Argument);
-        var content = await ReadBoundedBodyAsync(http.Request, cancellationToken);
+        var content = await ManifestStore.ReadContentOrNullAsync(http.Request.Body, http.Request.ContentLength, cancellationToken) ?? throw TooLarge();
         var tags = http.Request.Query["tag"].Select(t => t ?? "").ToList();
         var pushed = await manifests.PutAsync(route.Repository, reference, content, http.Request.ContentType, tags, cancellationToken);
 
@@ -77,31 +77,6 @@ internal sealed class ManifestEndpoints(ManifestStore manifests, IContentSource 
             $"manifest '{reference}' is not in repository '{route.Repository}'",
             new Dictionary<string, string> { ["name"] = route.Repository.Value, ["reference"] = reference });
 
-    /// <summary>Manifests are the only bodies held in memory, so they are bounded before and while reading.</summary>
-    private static async Task<byte[]> ReadBoundedBodyAsync(HttpRequest request, CancellationToken cancellationToken)
-    {
-        const int limit = ManifestStore.MaxContentLength;
-        if (request.ContentLength > limit)
-        {
-            throw TooLarge(request.ContentLength.Value);
-        }
-
-        using var buffer = new MemoryStream();
-        var chunk = new byte[64 * 1024];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
-        {
-            if (buffer.Length + read > limit)
-            {
-                throw TooLarge(buffer.Length + read);
-            }
-
-            buffer.Write(chunk, 0, read);
-        }
-
-        return buffer.ToArray();
-    }
-
-    private static RegistryException TooLarge(long length) =>
-        new(OciErrorCode.ManifestTooLarge, $"the manifest is {length} bytes or more; the limit is {ManifestStore.MaxContentLength} bytes");
+    private static RegistryException TooLarge() =>
+        new(OciErrorCode.ManifestTooLarge, $"the manifest is over the limit of {ManifestStore.MaxContentLength} bytes");
 }

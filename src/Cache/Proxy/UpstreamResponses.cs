@@ -43,27 +43,9 @@ internal static partial class UpstreamResponses
     /// <exception cref="RegistryException">UNAVAILABLE for a body over the limit.</exception>
     public static async Task<byte[]> ReadManifestAsync(HttpResponseMessage response, UpstreamClient upstream, CancellationToken cancellationToken)
     {
-        const int limit = ManifestStore.MaxContentLength;
-        if (response.Content.Headers.ContentLength > limit)
-        {
-            throw upstream.Unavailable($"sent a manifest of {response.Content.Headers.ContentLength} bytes, over the {limit} byte limit");
-        }
-
         await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
-        using var buffer = new MemoryStream();
-        var chunk = new byte[64 * 1024];
-        int read;
-        while ((read = await body.ReadAsync(chunk, cancellationToken)) > 0)
-        {
-            if (buffer.Length + read > limit)
-            {
-                throw upstream.Unavailable($"sent a manifest over the {limit} byte limit");
-            }
-
-            buffer.Write(chunk, 0, read);
-        }
-
-        return buffer.ToArray();
+        return await ManifestStore.ReadContentOrNullAsync(body, response.Content.Headers.ContentLength, cancellationToken)
+            ?? throw upstream.Unavailable($"sent a manifest over the {ManifestStore.MaxContentLength} byte limit");
     }
 
     private static TimeSpan? RetryAfterOf(HttpResponseMessage response) =>

@@ -19,6 +19,34 @@ public sealed class ManifestStore(StorageLayout layout, BlobStore blobs, TagStor
     /// <summary>The largest manifest accepted; distribution uses the same bound.</summary>
     public const int MaxContentLength = 4 * 1024 * 1024;
 
+    /// <summary>
+    /// Reads a manifest body, the only kind held in memory, refusing one over <see cref="MaxContentLength"/> before
+    /// reading when its length is declared and while reading when it is not.
+    /// </summary>
+    /// <returns>The body, or null when it is over the limit.</returns>
+    public static async Task<byte[]?> ReadContentOrNullAsync(Stream body, long? declaredLength, CancellationToken cancellationToken)
+    {
+        if (declaredLength > MaxContentLength)
+        {
+            return null;
+        }
+
+        using var buffer = new MemoryStream();
+        var chunk = new byte[64 * 1024];
+        int read;
+        while ((read = await body.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            if (buffer.Length + read > MaxContentLength)
+            {
+                return null;
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        return buffer.ToArray();
+    }
+
     /// <summary>The manifest a tag or digest names in the repository, or null when there is none.</summary>
     public async Task<StoredManifest?> GetOrNullAsync(RepositoryName name, Reference reference, CancellationToken cancellationToken)
     {
