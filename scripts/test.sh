@@ -3,7 +3,8 @@
 # skopeo (the registry client), docker-registry (CNCF distribution, the reference registry), shellcheck
 # (which a test runs over every shell script), clang with zlib's headers (a test publishes the registry
 # the way its image does, compiled ahead of time), and the container engines the deployment tests start
-# their own instances of: docker.io (dockerd), containerd (ctr), podman and buildah.
+# their own instances of: docker.io (dockerd), containerd (ctr), podman and buildah, and debootstrap (a
+# Debian base image made without pulling one).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,6 +18,7 @@ command -v clang >/dev/null 2>&1 || missing+=(clang)
 [ -x /usr/bin/containerd ] || missing+=(containerd)
 [ -x /usr/bin/podman ] || missing+=(podman)
 [ -x /usr/bin/buildah ] || missing+=(buildah)
+[ -x /usr/sbin/debootstrap ] || missing+=(debootstrap)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "installing ${missing[*]} from Debian"
   sudo_cmd=()

@@ -16,7 +16,15 @@ public sealed class DockerEngine : IAsyncLifetime
     private Containerd? _containerd;
     private EngineDaemon? _dockerd;
 
+    public DockerEngine()
+    {
+        Images = new DockerImages(this);
+    }
+
     public string? SkipReason { get; private set; }
+
+    /// <summary>The base and registry images, made in this engine once per run on first use.</summary>
+    public DockerImages Images { get; }
 
     public string Socket => Path.Combine(_directory, "docker.sock");
 
