@@ -13,8 +13,11 @@ public sealed class DockerImages(DockerEngine engine)
 
     public const string BaseName = "neon-registry-test-base:bookworm";
 
+    public const string RegistryName = "neon-registry-test";
+
     private readonly SemaphoreSlim _gate = new(1, 1);
     private CommandResult? _base;
+    private CommandResult? _registry;
 
     /// <summary>The Debian base's name; skips the test when it cannot be made here (no debootstrap, no mirror).</summary>
     public async Task<string> BaseAsync()
@@ -31,6 +34,38 @@ public sealed class DockerImages(DockerEngine engine)
 
         Skip.If(_base.ExitCode != 0, $"no Debian base image: docker/debian-base.sh failed: {_base.Output}");
         return BaseName;
+    }
+
+    /// <summary>
+    /// The registry's image as users get it, built by docker/build.sh --local-base on the Debian base from this
+    /// checkout's docker/publish.sh output (compiled ahead of time: minutes, once per run); its name and tag.
+    /// </summary>
+    public async Task<string> RegistryAsync()
+    {
+        var baseImage = await BaseAsync();
+        await _gate.WaitAsync();
+        try
+        {
+            if (_registry is null)
+            {
+                using var client = engine.Client();
+                var environment = new Dictionary<string, string?>(client.Environment)
+                {
+                    // The test host runs under MSBuild's variables; the nested dotnet publish must find its own.
+                    ["MSBuildExtensionsPath"] = null,
+                    ["MSBUILD_EXE_PATH"] = null,
+                    ["MSBuildSDKsPath"] = null,
+                };
+                _registry = await ExternalCommand.BashAsync("docker/build.sh", ["--local-base", baseImage, "--image", RegistryName], environment, TimeSpan.FromMinutes(15));
+            }
+        }
+        finally
+        {
+            _gate.Release();
+        }
+
+        Assert.True(_registry.ExitCode == 0, $"docker/build.sh --local-base: {_registry}");
+        return _registry.Stdout.Split('\n').Single(line => line.StartsWith("tag: ", StringComparison.Ordinal))["tag: ".Length..];
     }
 
     private async Task<CommandResult> MakeBaseAsync()
