@@ -46,6 +46,7 @@ public sealed class PodmanEngine : IAsyncLifetime
             tmp_dir = "{_directory}/tmp"
             """);
         await File.WriteAllTextAsync(Path.Combine(_directory, "registries.conf"), "unqualified-search-registries = []\n");
+        await File.WriteAllTextAsync(Path.Combine(_directory, "auth.json"), "{}\n");
         var info = await RunAsync("podman", ["info", "--format", "{{.Store.GraphDriverName}}"]);
         if (info.ExitCode != 0)
         {
@@ -69,7 +70,7 @@ public sealed class PodmanEngine : IAsyncLifetime
 
     public async Task<string> CheckedAsync(string program, params string[] arguments)
     {
-        var result = await RunAsync(program, arguments);
+        var result = await RunAsync(program, arguments, null);
         Assert.True(result.ExitCode == 0, $"{program} {string.Join(' ', arguments)}: {result}");
         return result.Stdout.Trim();
     }
