@@ -18,4 +18,7 @@ public sealed class ContainerEngines : ICollectionFixture<DockerEngine>, ICollec
 
     /// <summary>The port scripts/upgrade-cache.sh publishes the cache on in its tests, and one taken to make it fail.</summary>
     public const int UpgradePort = 22200;
+
+    /// <summary>The swarm test's service port, then the swarm's own listen and data-path ports.</summary>
+    public const int SwarmPorts = 22300;
 }
