@@ -3,8 +3,10 @@
 # skopeo (the registry client), docker-registry (CNCF distribution, the reference registry), shellcheck
 # (which a test runs over every shell script), clang with zlib's headers (a test publishes the registry
 # the way its image does, compiled ahead of time), iproute2 and curl (a test gives the registry a network
-# namespace of its own, to listen on every address while only loopback exists), and chromium (the web pages
-# are tested in a real browser).
+# namespace of its own, to listen on every address while only loopback exists), chromium (the web pages are
+# tested in a real browser), and the container engines the deployment tests start their own instances of:
+# docker.io (dockerd), containerd (ctr), podman and buildah, and debootstrap (a Debian base image made without
+# pulling one).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,6 +19,11 @@ command -v clang >/dev/null 2>&1 || missing+=(clang)
 command -v ip >/dev/null 2>&1 || missing+=(iproute2)
 command -v curl >/dev/null 2>&1 || missing+=(curl)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
+[ -x /usr/sbin/dockerd ] || missing+=(docker.io)
+[ -x /usr/bin/containerd ] || missing+=(containerd)
+[ -x /usr/bin/podman ] || missing+=(podman)
+[ -x /usr/bin/buildah ] || missing+=(buildah)
+[ -x /usr/sbin/debootstrap ] || missing+=(debootstrap)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "installing ${missing[*]} from Debian"
   sudo_cmd=()

@@ -1,29 +1,31 @@
-using System.Diagnostics;
+using System.Globalization;
 using System.Net;
-using System.Text.RegularExpressions;
 using NeonRegistry.Integration.Support;
 
 namespace NeonRegistry.Integration;
 
 /// <summary>
-/// The image without a Docker engine: what the Dockerfile declares, and a publish made the way the Dockerfile
-/// makes it (docker/publish.sh) started the way the image starts it, with the image's environment.
+/// The image as users get it (docker/build.sh --local-base on the Debian base, from docker/Dockerfile) run by the
+/// run's own dockerd: its health check, its user, its volumes, its stop, its subcommands and cache mode.
+/// Containers use the host's network, on ports of <see cref="ContainerEngines"/>.
 /// </summary>
-[Collection(RunsAlone.Name)]
-public sealed partial class ImageTests
+[Collection(ContainerEngines.Name)]
+public sealed class ImageTests(DockerEngine docker)
 {
-    // What the runtime base image sets before the Dockerfile's own ENV lines apply.
-    private static readonly Dictionary<string, string?> BaseImageEnvironment = new() { ["ASPNETCORE_HTTP_PORTS"] = "8080" };
+    private const int PrimaryPort = ContainerEngines.ImagePorts;
+    private const int CachePort = ContainerEngines.ImagePorts + 1;
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
 
     [Fact]
     public void Dockerfile_CopiesOnlyPathsThatExist()
     {
-        var copies = Dockerfile.Read().Instructions.Where(i => i.Keyword == "COPY" && !i.Arguments.StartsWith("--from", StringComparison.Ordinal)).ToList();
+        var dockerfile = Dockerfile.Read();
+        var copies = dockerfile.Instructions.Where(i => i.Keyword == "COPY" && !i.Arguments.StartsWith("--from", StringComparison.Ordinal)).ToList();
 
         Assert.NotEmpty(copies);
         foreach (var (_, arguments) in copies)
         {
-            var sources = arguments.Split(' ', StringSplitOptions.RemoveEmptyEntries)[..^1];
+            var sources = arguments.Split(' ', StringSplitOptions.RemoveEmptyEntries)[..^1].Select(dockerfile.WithArgumentDefaults);
             Assert.All(sources, source => Assert.True(Path.Exists(RepositoryRoot.File(source)), $"COPY {source}: no such path"));
         }
     }
@@ -33,7 +35,8 @@ public sealed partial class ImageTests
     {
         var dockerfile = Dockerfile.Read();
 
-        Assert.StartsWith("mcr.microsoft.com/dotnet/runtime-deps:", dockerfile.Single("FROM"), StringComparison.Ordinal);
+        Assert.Equal("${RUNTIME_IMAGE}", dockerfile.Single("FROM"));
+        Assert.StartsWith("mcr.microsoft.com/dotnet/runtime-deps:", dockerfile.WithArgumentDefaults("${RUNTIME_IMAGE}"), StringComparison.Ordinal);
         Assert.Equal("$APP_UID", dockerfile.Single("USER"));
         Assert.Equal(["/var/lib/registry", "/var/lib/neon-registry-cache"], Dockerfile.ExecForm(dockerfile.Single("VOLUME")));
         Assert.Equal(["5000", "5002"], dockerfile.Single("EXPOSE").Split(' '));
@@ -42,157 +45,105 @@ public sealed partial class ImageTests
         Assert.Contains("RUN bash docker/publish.sh /app", dockerfile.Instructions.Select(i => $"{i.Keyword} {i.Arguments}"));
     }
 
-    [Fact]
-    public async Task Publish_AsTheImageDoes_StartsServesV2AndPassesItsHealthCheck()
+    [SkippableTheory]
+    [InlineData("0")]
+    [InlineData("1")]
+    public async Task Dockerfile_OnThisEngine_ParsesWithTheClassicBuilderAndBuildKit(string buildKit)
     {
-        var output = TempDirectory.Create("publish");
-        var store = TempDirectory.Create("publish-store");
-        var temp = TempDirectory.Create("publish-tmp");
+        docker.RequireRunning();
+        using var client = docker.Client();
+        client.Environment["DOCKER_BUILDKIT"] = buildKit;
+
+        // A target no stage has: the engine parses the whole file, then refuses before it pulls anything.
+        var build = await ExternalCommand.RunAsync(
+            Path.Combine(docker.ClientDirectory, "docker"), ["build", "--file", "docker/Dockerfile", "--target", "no-such-stage", "."], client.Environment, RepositoryRoot.Path);
+
+        Assert.NotEqual(0, build.ExitCode);
+        Assert.Contains("no-such-stage", build.Output);
+        Assert.DoesNotContain("Unknown flag", build.Output, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [SkippableFact]
+    public async Task Image_Run_IsHealthyAsUid1654_WritesItsVolume_StopsAtOnce_AndItsSubcommandsRunOnTheVolume()
+    {
+        docker.RequireRunning();
+        var image = await docker.Images.RegistryAsync();
+        using var client = docker.Client();
+        var volume = $"nrt-{Guid.NewGuid():N}";
         try
         {
-            // Compiled ahead of time: a minute and a half on two idle cores, longer beside the other tests.
-            var publish = await ExternalCommand.BashAsync("docker/publish.sh", [output], WithoutMsBuildHostVariables(), TimeSpan.FromMinutes(10));
-            Assert.True(publish.ExitCode == 0, publish.ToString());
+            await using var registry = await DockerContainer.RunAsync(
+                client, ["--network", "host", "--health-interval", "1s", "--volume", $"{volume}:/var/lib/registry", .. PrimarySettings(PrimaryPort), image]);
+            await registry.WaitHealthyAsync(StartTimeout);
 
-            var dockerfile = Dockerfile.Read();
-            var environment = ImageEnvironment(dockerfile, store);
-            environment["TMPDIR"] = temp;
-            var entrypoint = InPublishDirectory(Dockerfile.ExecForm(dockerfile.Single("ENTRYPOINT")), output);
-            using var registry = new StartedProcess(entrypoint, environment);
-            var port = await registry.WaitForPortAsync(TimeSpan.FromSeconds(60));
+            // Only the probing interval is overridden: the command that passed is the image's own.
+            Assert.Equal("[\"CMD\",\"/app/neon-registry\",\"healthcheck\"]", await client.CheckedAsync("container", "inspect", "--format", "{{json .Config.Healthcheck.Test}}", registry.Name));
+            var status = await client.CheckedAsync("exec", registry.Name, "cat", "/proc/1/status");
+            Assert.Contains(status.Split('\n'), line => line.StartsWith("Uid:", StringComparison.Ordinal) && line.Split('\t', StringSplitOptions.RemoveEmptyEntries).Skip(1).All(id => id == "1654"));
+            // No diagnostics socket or debug pipes of the runtime's in /tmp (DOTNET_EnableDiagnostics=0).
+            Assert.Equal("", (await client.CheckedAsync("exec", registry.Name, "ls", "-A", "/tmp")).Trim());
 
-            using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
-            client.DefaultRequestHeaders.Authorization = RegistryServer.BasicAuth(RegistryServer.Username, RegistryServer.Password);
-            using var v2 = await client.GetAsync("/v2/");
-            Assert.Equal(HttpStatusCode.OK, v2.StatusCode);
-            Assert.Equal("registry/2.0", v2.Header("Docker-Distribution-API-Version"));
+            using var http = PrimaryClient(PrimaryPort);
+            var pushed = await http.PushImageAsync("app", "v1", layerCount: 1);
+            var orphan = await http.PushBlobAsync("app", TestContent.RandomBytes(1024));
 
-            var healthCheck = InPublishDirectory(Dockerfile.ExecForm(dockerfile.Single("HEALTHCHECK")), output);
-            environment["PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            var health = await ExternalCommand.RunAsync(healthCheck[0], healthCheck[1..], environment);
-            Assert.True(health.ExitCode == 0, health.ToString());
+            // SIGTERM must end it within the second docker waits here; docker's SIGKILL after that would exit 137.
+            await client.CheckedAsync("stop", "--time", "1", registry.Name);
+            Assert.Equal(0, await registry.ExitCodeAsync());
+            Assert.DoesNotContain("WRN", await registry.LogsAsync(), StringComparison.Ordinal);
 
-            // The image's environment must not make the host warn at every start (HTTP_PORTS overridden).
-            Assert.DoesNotContain(registry.Output, line => line.Contains("WRN", StringComparison.Ordinal));
-            // Nor open the runtime's diagnostics socket (or debug pipes) in the temp directory.
-            Assert.Empty(Directory.EnumerateFileSystemEntries(temp));
+            var verify = await client.RunAsync("run", "--rm", "--network", "none", "--volume", $"{volume}:/var/lib/registry", image, "verify");
+            Assert.True(verify.ExitCode == 0, verify.ToString());
+            var collect = await client.RunAsync("run", "--rm", "--network", "none", "--volume", $"{volume}:/var/lib/registry", image, "garbage-collect", "--dry-run", "--grace=0s");
+            Assert.True(collect.ExitCode == 0, collect.ToString());
+            Assert.Contains($"would delete blob {orphan} (1024 bytes)", collect.Stdout);
+            Assert.DoesNotContain(pushed.Digest, collect.Stdout);
         }
         finally
         {
-            TempDirectory.Delete(output);
-            TempDirectory.Delete(store);
-            TempDirectory.Delete(temp);
+            await client.RunAsync("volume", "rm", "--force", volume);
         }
     }
 
-    /// <summary>The base image's variables, then the final stage's ENV lines, then the registry's settings.</summary>
-    private static Dictionary<string, string?> ImageEnvironment(Dockerfile dockerfile, string store)
+    [SkippableFact]
+    public async Task Image_CacheMode_ServesWhatItsUpstreamHasFromItsCacheVolume()
     {
-        var environment = new Dictionary<string, string?>(BaseImageEnvironment);
-        foreach (var (_, arguments) in dockerfile.FinalStage.Where(i => i.Keyword == "ENV"))
-        {
-            var equals = arguments.IndexOf('=');
-            environment[arguments[..equals]] = arguments[(equals + 1)..];
-        }
+        docker.RequireRunning();
+        var image = await docker.Images.RegistryAsync();
+        using var client = docker.Client();
+        await using var upstream = await RegistryServer.StartAsync();
+        var pushed = await upstream.Client.PushImageAsync("team/app", "v1", layerCount: 1);
 
-        environment["USERNAME"] = RegistryServer.Username;
-        environment["PASSWORD"] = RegistryServer.Password;
-        environment["SECRET"] = RegistryServer.TestSecret;
-        environment["STORAGE_PATH"] = store;
-        environment["PORT"] = "0";
-        environment["LOG_LEVEL"] = "info";
-        return environment;
+        await using var cache = await DockerContainer.RunAsync(
+            client,
+            "--network", "host", "--health-interval", "1s",
+            "--env", $"REMOTE_URL={upstream.BaseAddress}", "--env", $"USER={RegistryServer.Username}", "--env", $"PASSWORD={RegistryServer.Password}",
+            "--env", $"PORT={CachePort.ToString(CultureInfo.InvariantCulture)}",
+            image);
+        await cache.WaitHealthyAsync(StartTimeout);
+
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{CachePort}") };
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/v2/team/app/manifests/v1");
+        request.Headers.Accept.ParseAdd(TestContent.OciManifest);
+        using var manifest = await http.SendAsync(request);
+        Assert.Equal(HttpStatusCode.OK, manifest.StatusCode);
+        Assert.Equal(pushed.Manifest, await manifest.Content.ReadAsByteArrayAsync());
+        var layer = TestContent.DigestOf(pushed.Layers[0]);
+        Assert.Equal(pushed.Layers[0], await http.GetByteArrayAsync($"/v2/team/app/blobs/{layer}"));
+        var stored = await client.CheckedAsync("exec", cache.Name, "find", "/var/lib/neon-registry-cache", "-type", "f", "-name", layer["sha256:".Length..]);
+        Assert.NotEmpty(stored);
     }
 
-    private static string[] InPublishDirectory(string[] command, string output) =>
-        command.Select(part => part.StartsWith("/app/", StringComparison.Ordinal) ? Path.Combine(output, part["/app/".Length..]) : part).ToArray();
+    private static string[] PrimarySettings(int port) =>
+    [
+        "--env", $"USERNAME={RegistryServer.Username}", "--env", $"PASSWORD={RegistryServer.Password}", "--env", $"SECRET={RegistryServer.TestSecret}",
+        "--env", $"PORT={port.ToString(CultureInfo.InvariantCulture)}",
+    ];
 
-    // The test host runs under MSBuild's variables; a nested dotnet publish must find its own.
-    private static Dictionary<string, string?> WithoutMsBuildHostVariables() =>
-        new() { ["MSBuildExtensionsPath"] = null, ["MSBUILD_EXE_PATH"] = null, ["MSBuildSDKsPath"] = null };
-
-    // The host is an IPv4 address or a bracketed IPv6 one (the default, [::]).
-    [GeneratedRegex(@"listening on http://(?:\[[^\]]*\]|[^:/\[]+):(\d+)")]
-    private static partial Regex ListeningLine();
-
-    /// <summary>The published registry running until disposed, its output collected line by line.</summary>
-    private sealed class StartedProcess : IDisposable
+    private static HttpClient PrimaryClient(int port)
     {
-        private readonly Process _process;
-        private readonly List<string> _output = [];
-        private readonly TaskCompletionSource<int> _port = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public StartedProcess(string[] command, IReadOnlyDictionary<string, string?> environment)
-        {
-            var start = new ProcessStartInfo(command[0]) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-            foreach (var argument in command[1..])
-            {
-                start.ArgumentList.Add(argument);
-            }
-
-            foreach (var (name, value) in environment)
-            {
-                start.Environment[name] = value;
-            }
-
-            _process = new Process { StartInfo = start };
-            _process.OutputDataReceived += (_, e) => Collect(e.Data);
-            _process.ErrorDataReceived += (_, e) => Collect(e.Data);
-            _process.Start();
-            _process.BeginOutputReadLine();
-            _process.BeginErrorReadLine();
-        }
-
-        public IReadOnlyList<string> Output
-        {
-            get
-            {
-                lock (_output)
-                {
-                    return [.. _output];
-                }
-            }
-        }
-
-        public async Task<int> WaitForPortAsync(TimeSpan timeout)
-        {
-            try
-            {
-                return await _port.Task.WaitAsync(timeout);
-            }
-            catch (TimeoutException)
-            {
-                throw new Xunit.Sdk.XunitException($"the published registry did not report listening within {timeout}:\n{string.Join('\n', Output)}");
-            }
-        }
-
-        public void Dispose()
-        {
-            if (!_process.HasExited)
-            {
-                _process.Kill(entireProcessTree: true);
-                _process.WaitForExit();
-            }
-
-            _process.Dispose();
-        }
-
-        private void Collect(string? line)
-        {
-            if (line is null)
-            {
-                return;
-            }
-
-            lock (_output)
-            {
-                _output.Add(line);
-            }
-
-            if (ListeningLine().Match(line) is { Success: true } match)
-            {
-                _port.TrySetResult(int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture));
-            }
-        }
+        var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+        client.DefaultRequestHeaders.Authorization = RegistryServer.BasicAuth(RegistryServer.Username, RegistryServer.Password);
+        return client;
     }
 }

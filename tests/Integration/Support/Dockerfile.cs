@@ -49,6 +49,18 @@ public sealed class Dockerfile
     /// <summary>The arguments of the one instruction of the final stage with this keyword.</summary>
     public string Single(string keyword) => FinalStage.Single(i => i.Keyword == keyword).Arguments;
 
+    /// <summary>The value with every <c>${NAME}</c> replaced by the default its ARG instruction gives.</summary>
+    public string WithArgumentDefaults(string value)
+    {
+        foreach (var (_, arguments) in Instructions.Where(i => i.Keyword == "ARG" && i.Arguments.Contains('=')))
+        {
+            var equals = arguments.IndexOf('=');
+            value = value.Replace($"${{{arguments[..equals]}}}", arguments[(equals + 1)..], StringComparison.Ordinal);
+        }
+
+        return value;
+    }
+
     /// <summary>An exec-form (JSON array) command, e.g. ENTRYPOINT's or the part of HEALTHCHECK after CMD.</summary>
     public static string[] ExecForm(string arguments) =>
         JsonSerializer.Deserialize<string[]>(arguments[arguments.IndexOf('[')..]) ?? throw new FormatException($"not an exec form: {arguments}");
