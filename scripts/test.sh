@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs the whole test suite. On a fresh machine it first installs what the tests drive for real:
 # skopeo (the registry client), docker-registry (CNCF distribution, the reference registry), shellcheck
-# (which a test runs over every shell script), and clang with zlib's headers (a test publishes the registry
-# the way its image does, compiled ahead of time).
+# (which a test runs over every shell script), clang with zlib's headers (a test publishes the registry
+# the way its image does, compiled ahead of time), and Ceph with ceph-fuse (the shared-store tests run two
+# instances on a throwaway CephFS, scripts/ceph-cluster.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,6 +13,11 @@ command -v docker-registry >/dev/null 2>&1 || missing+=(docker-registry)
 command -v shellcheck >/dev/null 2>&1 || missing+=(shellcheck)
 command -v clang >/dev/null 2>&1 || missing+=(clang)
 [ -f /usr/include/zlib.h ] || missing+=(zlib1g-dev)
+for ceph in ceph-mon ceph-mgr ceph-osd ceph-mds ceph-fuse; do
+  command -v "$ceph" >/dev/null 2>&1 || missing+=("$ceph")
+done
+command -v ceph >/dev/null 2>&1 || missing+=(ceph-common)
+command -v fusermount3 >/dev/null 2>&1 || missing+=(fuse3)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "installing ${missing[*]} from Debian"
   sudo_cmd=()
