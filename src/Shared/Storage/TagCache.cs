@@ -1,0 +1,54 @@
+using Microsoft.Extensions.Caching.Memory;
+using NeonRegistry.Oci;
+
+namespace NeonRegistry.Storage;
+
+/// <summary>
+/// Where a tag points, for pulls: the tag file's content held in memory with the stamp of the file it came from,
+/// and served again while one <c>stat</c> (shared, see <see cref="SharedStat"/>) still finds that very file.
+/// A tag is moved or deleted by renaming or removing its file, so any change, by any instance, fails the
+/// comparison and the file is read again: a pull never sees a tag older than the last acknowledged write.
+/// </summary>
+internal sealed class TagCache(StorageLayout layout, TagStore tags, IMemoryCache cache, SharedStat stats)
+{
+    // An entry's share of the cache's size limit: a key of up to a few hundred characters and a digest.
+    private const int EntrySize = 512;
+
+    /// <summary>The digest the tag points at, or null when the tag does not exist.</summary>
+    public async ValueTask<Digest?> ResolveOrNullAsync(RepositoryName name, string tag)
+    {
+        if (!FileStamp.IsSupported)
+        {
+            return tags.ResolveOrNull(name, tag);
+        }
+
+        var stamp = await stats.StatOrNullAsync(layout.TagLink(name, tag));
+        if (stamp is null)
+        {
+            return null;
+        }
+
+        var key = Key(name, tag);
+        if (cache.TryGetValue(key, out Entry? known) && known!.Stamp == stamp)
+        {
+            return known.Digest;
+        }
+
+        // Read after the stat, and stamped from the handle it was read through: what is kept is exactly that file.
+        if (tags.ReadStampedOrNull(name, tag) is not { } read)
+        {
+            return null;
+        }
+
+        if (read.Stamp is { } readStamp && readStamp.IsSettled(DateTimeOffset.UtcNow))
+        {
+            cache.Set(key, new Entry(readStamp, read.Digest), new MemoryCacheEntryOptions { Size = EntrySize, SlidingExpiration = TimeSpan.FromHours(1) });
+        }
+
+        return read.Digest;
+    }
+
+    private static string Key(RepositoryName name, string tag) => $"tag:{name}:{tag}";
+
+    private sealed record Entry(FileStamp Stamp, Digest? Digest);
+}
