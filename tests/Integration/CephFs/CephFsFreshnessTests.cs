@@ -51,6 +51,50 @@ public sealed class CephFsFreshnessTests(CephCluster ceph)
         Assert.All(answered, count => Assert.True(count > 0, "a pull loop answered nothing"));
     }
 
+    [SkippableFact]
+    public async Task BlobDeletedOnNode1_WhileNode2ServesIt_IsNotFoundOnNode2OnceTheDeleteIsAcknowledged()
+    {
+        var store = ceph.CreateStore("fresh-blob");
+        var settings = new Dictionary<string, string> { ["DELETE_ENABLED"] = "true" };
+        await using var writer = await RegistryProcess.StartAsync(store.OnNode1, settings: settings);
+        await using var reader = await RegistryProcess.StartAsync(store.OnNode2, settings: settings);
+        var blob = TestContent.RandomBytes(64 * 1024);
+        var digest = await writer.Client.PushBlobAsync("fresh/blob", blob);
+        var deleted = 0;
+        using var stop = new CancellationTokenSource();
+        var pulls = Enumerable.Range(0, 4).Select(_ => Task.Run(async () =>
+        {
+            var answers = 0;
+            while (!stop.IsCancellationRequested)
+            {
+                var after = Volatile.Read(ref deleted) == 1;
+                using var response = await reader.Client.GetAsync($"/v2/fresh/blob/blobs/{digest}");
+                if (after)
+                {
+                    Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+                }
+                else if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    Assert.Equal(blob, await response.Content.ReadAsByteArrayAsync());
+                }
+
+                answers++;
+            }
+
+            return answers;
+        })).ToList();
+
+        await Task.Delay(Rest);
+        using var delete = await writer.Client.DeleteAsync($"/v2/fresh/blob/blobs/{digest}");
+        Assert.Equal(HttpStatusCode.Accepted, delete.StatusCode);
+        Volatile.Write(ref deleted, 1);
+        await Task.Delay(Rest);
+        await stop.CancelAsync();
+
+        Assert.All(await Task.WhenAll(pulls), count => Assert.True(count > 0, "a pull loop answered nothing"));
+        await RegistryAudit.AssertBlobAbsentAsync(reader.Client, "fresh/blob", digest);
+    }
+
     /// <summary>Pulls every watched reference in turn until stopped; returns how many answers it checked.</summary>
     private static async Task<int> PullAsync(HttpClient client, WriteHistory history, CancellationToken stop)
     {
