@@ -21,19 +21,37 @@ public sealed class ManifestStore(StorageLayout layout, BlobStore blobs, TagStor
     private readonly SharedStat _stats = new();
     private readonly TagCache _tagCache = new(layout, tags, cache, new SharedStat());
 
+    // A pull by digest checks the revision alone; by tag, TagCache checks tag and revision together.
+
     /// <summary>The largest manifest accepted; distribution uses the same bound.</summary>
     public const int MaxContentLength = 4 * 1024 * 1024;
 
     /// <summary>The manifest a tag or digest names in the repository, or null when there is none.</summary>
     public async Task<StoredManifest?> GetOrNullAsync(RepositoryName name, Reference reference, CancellationToken cancellationToken)
     {
-        var digest = reference.Digest ?? await _tagCache.ResolveOrNullAsync(name, reference.Tag!);
-        if (digest is not { } found)
+        Digest found;
+        if (reference.Digest is { } byDigest)
         {
-            return null;
+            found = byDigest;
+            if (!await RevisionExistsAsync(name, found))
+            {
+                return null;
+            }
         }
+        else if (!FileStamp.IsSupported)
+        {
+            if (tags.ResolveOrNull(name, reference.Tag!) is not { } resolved || !Exists(name, resolved))
+            {
+                return null;
+            }
 
-        if (!await RevisionExistsAsync(name, found))
+            found = resolved;
+        }
+        else if (await _tagCache.ResolveOrNullAsync(name, reference.Tag!) is ({ } cached, true))
+        {
+            found = cached;
+        }
+        else
         {
             return null;
         }

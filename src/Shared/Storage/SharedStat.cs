@@ -19,12 +19,19 @@ internal sealed class SharedStat
 
     /// <summary>The path's stamp as of some moment after this call began, or null when it does not exist.</summary>
     /// <exception cref="IOException">The stat failed for another reason than a missing file.</exception>
-    public async ValueTask<FileStamp?> StatOrNullAsync(string path)
+    public async ValueTask<FileStamp?> StatOrNullAsync(string path) => (await StatBothOrNullAsync(path, null)).First;
+
+    /// <summary>
+    /// Two stats in one round, first then second, for a request that needs both: it waits for one round, not two
+    /// in a row. Each result is as of some moment after this call began; null for a file that does not exist.
+    /// </summary>
+    public async ValueTask<(FileStamp? First, FileStamp? Second)> StatBothOrNullAsync(string first, string? second)
     {
         var arrived = Stopwatch.GetTimestamp();
+        var key = second is null ? first : string.Concat(first, "\0", second);
         while (true)
         {
-            if (_rounds.TryGetValue(path, out var round))
+            if (_rounds.TryGetValue(key, out var round))
             {
                 if (round.StartedAt >= arrived)
                 {
@@ -36,32 +43,32 @@ internal sealed class SharedStat
             }
 
             var mine = new Round();
-            if (_rounds.TryAdd(path, mine))
+            if (_rounds.TryAdd(key, mine))
             {
-                return mine.Run(path, () => _rounds.TryRemove(new KeyValuePair<string, Round>(path, mine)));
+                return mine.Run(first, second, () => _rounds.TryRemove(new KeyValuePair<string, Round>(key, mine)));
             }
         }
     }
 
     private sealed class Round
     {
-        private readonly TaskCompletionSource<FileStamp?> _result = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TaskCompletionSource<(FileStamp?, FileStamp?)> _result = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public long StartedAt { get; } = Stopwatch.GetTimestamp();
 
-        public Task<FileStamp?> Result => _result.Task;
+        public Task<(FileStamp?, FileStamp?)> Result => _result.Task;
 
         /// <summary>Completes when the round's result is in, failed or not.</summary>
         public Task Ended => _result.Task.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
 
-        public FileStamp? Run(string path, Action forget)
+        public (FileStamp?, FileStamp?) Run(string first, string? second, Action forget)
         {
             try
             {
-                var stamp = FileStamp.OfOrNull(path);
+                var stamps = (FileStamp.OfOrNull(first), second is null ? null : FileStamp.OfOrNull(second));
                 forget();
-                _result.SetResult(stamp);
-                return stamp;
+                _result.SetResult(stamps);
+                return stamps;
             }
             catch (Exception e)
             {

@@ -14,24 +14,30 @@ internal sealed class TagCache(StorageLayout layout, TagStore tags, IMemoryCache
     // An entry's share of the cache's size limit: a key of up to a few hundred characters and a digest.
     private const int EntrySize = 512;
 
-    /// <summary>The digest the tag points at, or null when the tag does not exist.</summary>
-    public async ValueTask<Digest?> ResolveOrNullAsync(RepositoryName name, string tag)
+    /// <summary>
+    /// The manifest the tag points at and whether the repository holds it (its revision exists), or null when the
+    /// tag does not exist. With the tag held, both stats go in one shared round; otherwise the file is read.
+    /// </summary>
+    public async ValueTask<(Digest? Digest, bool Held)?> ResolveOrNullAsync(RepositoryName name, string tag)
     {
-        if (!FileStamp.IsSupported)
+        var key = Key(name, tag);
+        var path = layout.TagLink(name, tag);
+        if (cache.TryGetValue(key, out Entry? known) && known!.Digest is { } digest)
         {
-            return tags.ResolveOrNull(name, tag);
-        }
+            var (stamp, revision) = await stats.StatBothOrNullAsync(path, layout.ManifestRevision(name, digest));
+            if (stamp is null)
+            {
+                return null;
+            }
 
-        var stamp = await stats.StatOrNullAsync(layout.TagLink(name, tag));
-        if (stamp is null)
+            if (stamp == known.Stamp)
+            {
+                return (digest, revision is not null);
+            }
+        }
+        else if (await stats.StatOrNullAsync(path) is null)
         {
             return null;
-        }
-
-        var key = Key(name, tag);
-        if (cache.TryGetValue(key, out Entry? known) && known!.Stamp == stamp)
-        {
-            return known.Digest;
         }
 
         // Read after the stat, and stamped from the handle it was read through: what is kept is exactly that file.
@@ -45,7 +51,7 @@ internal sealed class TagCache(StorageLayout layout, TagStore tags, IMemoryCache
             cache.Set(key, new Entry(readStamp, read.Digest), new MemoryCacheEntryOptions { Size = EntrySize, SlidingExpiration = TimeSpan.FromHours(1) });
         }
 
-        return read.Digest;
+        return (read.Digest, read.Digest is { } found && await stats.StatOrNullAsync(layout.ManifestRevision(name, found)) is not null);
     }
 
     private static string Key(RepositoryName name, string tag) => $"tag:{name}:{tag}";
