@@ -12,7 +12,7 @@ internal sealed class LocalContentSource(ManifestStore manifests, BlobStore blob
             : null;
 
     public async Task<BlobContent?> GetBlobOrNullAsync(RepositoryName name, Digest digest, CancellationToken cancellationToken) =>
-        await blobs.FindForDownloadOrNullAsync(name, digest) is { } blob ? BlobContent.Committed(blob, CacheStatus.Local) : null;
+        await blobs.FindForDownloadOrNullAsync(name, digest, cancellationToken) is { } blob ? BlobContent.Committed(blob, CacheStatus.Local) : null;
 
     public Task<BlobContent?> HeadBlobOrNullAsync(RepositoryName name, Digest digest, CancellationToken cancellationToken) =>
         GetBlobOrNullAsync(name, digest, cancellationToken);

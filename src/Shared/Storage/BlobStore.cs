@@ -26,20 +26,20 @@ public sealed class BlobStore(StorageLayout layout)
     /// For downloads: <see cref="FindOrNull"/>, with each of its two stats shared by the downloads that arrived
     /// before it began (<see cref="SharedStat"/>), so a blob deleted or unlinked by another instance is never found.
     /// </summary>
-    public async ValueTask<BlobInfo?> FindForDownloadOrNullAsync(RepositoryName name, Digest digest)
+    public async ValueTask<BlobInfo?> FindForDownloadOrNullAsync(RepositoryName name, Digest digest, CancellationToken cancellationToken)
     {
         if (!FileStamp.IsSupported)
         {
             return FindOrNull(name, digest);
         }
 
-        if (await _stats.StatOrNullAsync(layout.LayerLink(name, digest)) is null)
+        if (await _stats.StatOrNullAsync(layout.LayerLink(name, digest), cancellationToken) is null)
         {
             return null;
         }
 
         var path = layout.Blob(digest);
-        return await _stats.StatOrNullAsync(path) is { } blob ? new BlobInfo(digest, path, blob.Size) : null;
+        return await _stats.StatOrNullAsync(path, cancellationToken) is { } blob ? new BlobInfo(digest, path, blob.Size) : null;
     }
 
     /// <summary>True when the registry holds the blob at all, in any repository.</summary>

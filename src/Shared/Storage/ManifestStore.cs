@@ -33,7 +33,7 @@ public sealed class ManifestStore(StorageLayout layout, BlobStore blobs, TagStor
         if (reference.Digest is { } byDigest)
         {
             found = byDigest;
-            if (!await RevisionExistsAsync(name, found))
+            if (!await RevisionExistsAsync(name, found, cancellationToken))
             {
                 return null;
             }
@@ -47,7 +47,7 @@ public sealed class ManifestStore(StorageLayout layout, BlobStore blobs, TagStor
 
             found = resolved;
         }
-        else if (await _tagCache.ResolveOrNullAsync(name, reference.Tag!) is ({ } cached, true))
+        else if (await _tagCache.ResolveOrNullAsync(name, reference.Tag!, cancellationToken) is ({ } cached, true))
         {
             found = cached;
         }
@@ -79,8 +79,8 @@ public sealed class ManifestStore(StorageLayout layout, BlobStore blobs, TagStor
     public bool Exists(RepositoryName name, Digest digest) => File.Exists(layout.ManifestRevision(name, digest));
 
     // A pull's check, with one stat shared by the pulls that arrived before it began (see SharedStat).
-    private async ValueTask<bool> RevisionExistsAsync(RepositoryName name, Digest digest) =>
-        FileStamp.IsSupported ? await _stats.StatOrNullAsync(layout.ManifestRevision(name, digest)) is not null : Exists(name, digest);
+    private async ValueTask<bool> RevisionExistsAsync(RepositoryName name, Digest digest, CancellationToken cancellationToken) =>
+        FileStamp.IsSupported ? await _stats.StatOrNullAsync(layout.ManifestRevision(name, digest), cancellationToken) is not null : Exists(name, digest);
 
     /// <summary>Validates and stores a manifest, then points the tag (if the reference is one) at it.</summary>
     /// <exception cref="RegistryException">

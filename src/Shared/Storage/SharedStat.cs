@@ -19,13 +19,14 @@ internal sealed class SharedStat
 
     /// <summary>The path's stamp as of some moment after this call began, or null when it does not exist.</summary>
     /// <exception cref="IOException">The stat failed for another reason than a missing file.</exception>
-    public async ValueTask<FileStamp?> StatOrNullAsync(string path) => (await StatBothOrNullAsync(path, null)).First;
+    public async ValueTask<FileStamp?> StatOrNullAsync(string path, CancellationToken cancellationToken) =>
+        (await StatBothOrNullAsync(path, null, cancellationToken)).First;
 
     /// <summary>
     /// Two stats in one round, first then second, for a request that needs both: it waits for one round, not two
     /// in a row. Each result is as of some moment after this call began; null for a file that does not exist.
     /// </summary>
-    public async ValueTask<(FileStamp? First, FileStamp? Second)> StatBothOrNullAsync(string first, string? second)
+    public async ValueTask<(FileStamp? First, FileStamp? Second)> StatBothOrNullAsync(string first, string? second, CancellationToken cancellationToken)
     {
         var arrived = Stopwatch.GetTimestamp();
         var key = second is null ? first : string.Concat(first, "\0", second);
@@ -35,10 +36,10 @@ internal sealed class SharedStat
             {
                 if (round.StartedAt >= arrived)
                 {
-                    return await round.Result;
+                    return await round.Result.WaitAsync(cancellationToken);
                 }
 
-                await round.Ended;
+                await round.Ended.WaitAsync(cancellationToken);
                 continue;
             }
 

@@ -18,13 +18,13 @@ internal sealed class TagCache(StorageLayout layout, TagStore tags, IMemoryCache
     /// The manifest the tag points at and whether the repository holds it (its revision exists), or null when the
     /// tag does not exist. With the tag held, both stats go in one shared round; otherwise the file is read.
     /// </summary>
-    public async ValueTask<(Digest? Digest, bool Held)?> ResolveOrNullAsync(RepositoryName name, string tag)
+    public async ValueTask<(Digest? Digest, bool Held)?> ResolveOrNullAsync(RepositoryName name, string tag, CancellationToken cancellationToken)
     {
         var key = Key(name, tag);
         var path = layout.TagLink(name, tag);
         if (cache.TryGetValue(key, out Entry? known) && known!.Digest is { } digest)
         {
-            var (stamp, revision) = await stats.StatBothOrNullAsync(path, layout.ManifestRevision(name, digest));
+            var (stamp, revision) = await stats.StatBothOrNullAsync(path, layout.ManifestRevision(name, digest), cancellationToken);
             if (stamp is null)
             {
                 return null;
@@ -35,7 +35,7 @@ internal sealed class TagCache(StorageLayout layout, TagStore tags, IMemoryCache
                 return (digest, revision is not null);
             }
         }
-        else if (await stats.StatOrNullAsync(path) is null)
+        else if (await stats.StatOrNullAsync(path, cancellationToken) is null)
         {
             return null;
         }
@@ -51,7 +51,7 @@ internal sealed class TagCache(StorageLayout layout, TagStore tags, IMemoryCache
             cache.Set(key, new Entry(readStamp, read.Digest), new MemoryCacheEntryOptions { Size = EntrySize, SlidingExpiration = TimeSpan.FromHours(1) });
         }
 
-        return (read.Digest, read.Digest is { } found && await stats.StatOrNullAsync(layout.ManifestRevision(name, found)) is not null);
+        return (read.Digest, read.Digest is { } found && await stats.StatOrNullAsync(layout.ManifestRevision(name, found), cancellationToken) is not null);
     }
 
     private static string Key(RepositoryName name, string tag) => $"tag:{name}:{tag}";

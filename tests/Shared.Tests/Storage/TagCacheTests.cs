@@ -65,9 +65,9 @@ public sealed class TagCacheTests : IDisposable
         var stats = new SharedStat();
         var path = Path.Combine(_store.Root, "shared");
 
-        var missing = await Task.WhenAll(Enumerable.Range(0, 50).Select(_ => Task.Run(async () => await stats.StatOrNullAsync(path))));
+        var missing = await Task.WhenAll(Enumerable.Range(0, 50).Select(_ => Task.Run(async () => await stats.StatOrNullAsync(path, CancellationToken.None))));
         await File.WriteAllTextAsync(path, "x");
-        var present = await Task.WhenAll(Enumerable.Range(0, 50).Select(_ => Task.Run(async () => await stats.StatOrNullAsync(path))));
+        var present = await Task.WhenAll(Enumerable.Range(0, 50).Select(_ => Task.Run(async () => await stats.StatOrNullAsync(path, CancellationToken.None))));
 
         Assert.All(missing, Assert.Null);
         Assert.All(present, stamp => Assert.Equal(FileStamp.OfOrNull(path), stamp));
