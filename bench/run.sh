@@ -11,6 +11,8 @@
 #   --quick             small layers (1, 4, 16 MiB), one repetition, short load runs: a smoke run of a minute or two
 #   --registry-dir DIR  use a registry already published there (docker/publish.sh DIR) instead of publishing one
 #   --logs DIR          keep every process's log (request lines included) and every run's values in DIR
+#   --no-cephfs         skip the CephFS table (a throwaway Ceph cluster, scripts/ceph-cluster.sh, ports 23500-23699,
+#                       with ours and the reference on one ceph-fuse mount); skipped anyway when Ceph is not installed
 # Exit status: 0 when every figure was measured; 1 when a registry failed a pull or a figure is missing; 2 for
 # bad arguments.
 set -euo pipefail
@@ -19,6 +21,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
 
 quick=false
+cephfs=true
 registry_dir=""
 keep_logs=""
 while [ $# -gt 0 ]; do
@@ -26,6 +29,7 @@ while [ $# -gt 0 ]; do
     --quick) quick=true ;;
     --registry-dir) registry_dir=${2:?--registry-dir needs a directory}; shift ;;
     --logs) keep_logs=${2:?--logs needs a directory}; shift ;;
+    --no-cephfs) cephfs=false ;;
     -h | --help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) echo "unknown argument: $1 (try --help)" >&2; exit 2 ;;
   esac
@@ -89,7 +93,7 @@ work=$(mktemp -d /tmp/neon-bench.XXXXXX)
 chmod 755 "$work"
 mkdir -p "$work/logs" "$work/images" "$work/pulls" "$work/www" "$work/nginx"
 
-declare -A pid=() port=() peak_kb=() cpu_ticks=()
+declare -A pid=() port=() peak_kb=() cpu_ticks=() store_of=()
 children=()
 failures=()
 used_ports=" "
@@ -117,6 +121,7 @@ cleanup() {
       tail -n 8 "$p" >&2
     done
   fi
+  if [ -f "$work/ceph/ceph.conf" ]; then bash "$root/scripts/ceph-cluster.sh" down "$work/ceph" >/dev/null 2>&1 || true; fi
   rm -rf "$work"
   exit "$status"
 }
@@ -143,6 +148,8 @@ pick_port() {
   local p
   for _ in $(seq 200); do
     p=$((20000 + RANDOM % 40000))
+    # 23000-23999 is the suite's and the CephFS cluster's fixed range.
+    if [ "$p" -ge 23000 ] && [ "$p" -le 23999 ]; then continue; fi
     case $used_ports in *" $p "*) continue ;; esac
     if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
       used_ports+="$p "
@@ -172,13 +179,13 @@ base_env=(PATH="$PATH" HOME="$HOME")
 
 # start_registry ROLE: ROLE is ours-primary, ours-cache, ref-primary or ref-cache; a cache's store starts empty.
 start_registry() {
-  local role=$1 store=$work/store/$1 upstream
+  local role=$1 store=${store_of[$1]:-$work/store/$1} upstream
   rm -rf "$store"
   mkdir -p "$store"
   pick_port
   port[$role]=$PICKED
   case $role in
-    ours-primary)
+    ours-primary | ours-ceph)
       env -i "${base_env[@]}" USERNAME="$user" PASSWORD="$password" SECRET="$secret" STORAGE_PATH="$store" PORT="${port[$role]}" \
         LOG_LEVEL=info HOST="$role" "$registry_dir/neon-registry" --urls "http://127.0.0.1:${port[$role]}" >>"$work/logs/$role.log" 2>&1 &
       ;;
@@ -187,7 +194,7 @@ start_registry() {
         HTPASSWD_FILE="$work/htpasswd" STORAGE_PATH="$store" PORT="${port[$role]}" LOG_LEVEL=info HOST="$role" \
         "$registry_dir/neon-registry" --urls "http://127.0.0.1:${port[$role]}" >>"$work/logs/$role.log" 2>&1 &
       ;;
-    ref-primary | ref-cache)
+    ref-primary | ref-cache | ref-ceph)
       {
         printf 'version: 0.1\nlog:\n  level: warn\n  accesslog:\n    disabled: false\n'
         printf 'storage:\n  filesystem:\n    rootdirectory: %s\n  cache:\n    blobdescriptor: inmemory\n  delete:\n    enabled: true\n' "$store"
@@ -631,6 +638,57 @@ for side in ours ref; do
   record c20.upstream "$side" "$ALL"
 done
 
+# ---------------------------------------------------------------------------------------------------------------
+# CephFS: ours and the reference on one ceph-fuse mount of a throwaway single-host cluster, the same images, the
+# same loads; beside ours on local disk above. The mount's client daemon (ceph-fuse) does the filesystem work of
+# every request, so its CPU per request is shown too.
+
+cephfs_ran=false
+if $cephfs && command -v ceph-mon >/dev/null 2>&1 && command -v ceph-fuse >/dev/null 2>&1 && [ -e /dev/fuse ]; then
+  log "CephFS: starting a single-host cluster with one ceph-fuse mount"
+  if bash "$root/scripts/ceph-cluster.sh" up "$work/ceph" 23500 1 >"$work/logs/ceph.log" 2>&1; then
+    cephfs_ran=true
+    pid[ceph-fuse]=$(cat "$work/ceph/run/fuse-1.pid")
+    for side in ours ref; do
+      store_of[$side-ceph]=$work/ceph/mnt/1/$side
+      start_registry "$side-ceph"
+      for image in large small; do
+        copy_timed "dir:$work/images/$image-1" "docker://127.0.0.1:${port[$side-ceph]}/bench/$image-1:v1" || true
+      done
+    done
+    log "CephFS: manifest GET at $connections connections and blob GETs, $reps repetition(s)"
+    for ((r = 1; r <= reps; r++)); do
+      for kind in tag digest; do
+        reference=v1
+        [ $kind = digest ] && reference=$large_digest
+        for side in ours ref; do
+          cpu_now ceph-fuse
+          fuse_before=$TICKS
+          manifest_load "ceph.$kind" "$side" "$side-ceph" "http://127.0.0.1:${port[$side-ceph]}/v2/bench/large-1/manifests/$reference"
+          cpu_now ceph-fuse
+          [ -n "${REQUESTS:-}" ] && record "ceph.$kind.fuse" "$side" "$(awk -v t=$((TICKS - fuse_before)) -v hz="$clk_tck" -v n="$REQUESTS" 'BEGIN { printf "%.1f", t * 1e6 / hz / n }')"
+        done
+      done
+      for n in 1 8; do
+        for side in ours ref; do
+          if download "http://127.0.0.1:${port[$side-ceph]}/v2/bench/large-1/blobs/$big_layer" "$n" "$side-ceph"; then
+            record "ceph.blob.$n" "$side" "$MIBS"
+          fi
+        done
+      done
+    done
+    for side in ours ref; do
+      stop_registry "$side-ceph"
+    done
+    unset "pid[ceph-fuse]"
+    bash "$root/scripts/ceph-cluster.sh" down "$work/ceph" >>"$work/logs/ceph.log" 2>&1 || true
+  else
+    fail "the Ceph cluster did not start: $(tail -n 3 "$work/logs/ceph.log" | tr '\n' ' ')"
+  fi
+else
+  log "CephFS: skipped (--no-cephfs, or Ceph and ceph-fuse are not installed)"
+fi
+
 for role in ours-primary ours-cache ref-primary ref-cache; do
   stop_registry "$role"
 done
@@ -728,6 +786,45 @@ table() {
   done
 }
 
+# The CephFS table: each figure for ours on local disk (from the table above), ours on ceph-fuse, the reference on
+# the same mount, and the two ratios that matter there.
+ceph_rows=(
+  "ceph.tag.rps|m.primary.tag.rps|manifest by tag (req/s)|higher|%.0f"
+  "ceph.tag.p99|m.primary.tag.p99|  p99 (ms)|lower|%.2f"
+  "ceph.tag.cpu|m.primary.tag.cpu|  registry CPU per request (us)|lower|%.0f"
+  "ceph.tag.fuse||  ceph-fuse CPU per request (us)|lower|%.0f"
+  "ceph.digest.rps|m.primary.digest.rps|manifest by digest (req/s)|higher|%.0f"
+  "ceph.digest.p99|m.primary.digest.p99|  p99 (ms)|lower|%.2f"
+  "ceph.digest.cpu|m.primary.digest.cpu|  registry CPU per request (us)|lower|%.0f"
+  "ceph.digest.fuse||  ceph-fuse CPU per request (us)|lower|%.0f"
+  "ceph.blob.1|b.primary.1|blob GET, 1 download (MiB/s)|higher|%.0f"
+  "ceph.blob.8|b.primary.8|blob GET, 8 downloads (MiB/s)|higher|%.0f"
+)
+ceph_table() {
+  local row key local_key label better fmt local_v ours ref vs_ref vs_local
+  echo "CephFS: ours and the reference on one ceph-fuse mount ($(ceph --version 2>/dev/null | awk '{ print $3 }'), memstore OSD, mds tick interval 1)"
+  echo
+  printf '| %-36s | %10s | %10s | %10s | %9s | %9s |\n' figure "ours local" "ours ceph" "ref ceph" "ours/ref" "ceph/local"
+  printf '|%s|%s|%s|%s|%s|%s|\n' "$(printf -- '-%.0s' {1..38})" "$(printf -- '-%.0s' {1..12})" "$(printf -- '-%.0s' {1..12})" \
+    "$(printf -- '-%.0s' {1..12})" "$(printf -- '-%.0s' {1..11})" "$(printf -- '-%.0s' {1..11})"
+  for row in "${ceph_rows[@]}"; do
+    IFS='|' read -r key local_key label better fmt <<<"$row"
+    local_v=""
+    [ -n "$local_key" ] && local_v=$(median "${VALUES["$local_key|ours"]:-}" || true)
+    ours=$(median "${VALUES["$key|ours"]:-}" || true)
+    ref=$(median "${VALUES["$key|ref"]:-}" || true)
+    [ -z "$ours" ] && missing_figures=$((missing_figures + 1))
+    vs_ref=$(awk -v o="${ours:-x}" -v r="${ref:-x}" -v b="$better" 'BEGIN {
+      if (o == "x" || r == "x" || o + 0 == 0 || r + 0 == 0) { print "-"; exit }
+      if (b == "higher") printf "%.2fx", o / r; else printf "%.2fx", r / o }')
+    vs_local=$(awk -v o="${ours:-x}" -v l="${local_v:-x}" -v b="$better" 'BEGIN {
+      if (o == "x" || l == "x" || o + 0 == 0 || l + 0 == 0) { print "-"; exit }
+      if (b == "higher") printf "%.2fx", o / l; else printf "%.2fx", l / o }')
+    printf '| %-36s | %10s | %10s | %10s | %9s | %9s |\n' "$label" "$(formatted "$fmt" "$local_v" -)" \
+      "$(formatted "$fmt" "$ours" MISSING)" "$(formatted "$fmt" "$ref" -)" "$vs_ref" "$vs_local"
+  done
+}
+
 cpu_model=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
 echo
 echo "neon-registry $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown) vs $(docker-registry --version 2>/dev/null | awk '{ print $2, $3 }')," \
@@ -738,6 +835,10 @@ echo "ratio: how many times better ours is than the reference (above 1.00x ours 
 echo
 table
 echo
+if $cephfs_ran; then
+  ceph_table
+  echo
+fi
 
 if [ ${#failures[@]} -gt 0 ] || [ "$missing_figures" -gt 0 ]; then
   for f in "${failures[@]}"; do

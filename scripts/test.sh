@@ -4,9 +4,10 @@
 # (which a test runs over every shell script), clang with zlib's headers (a test publishes the registry
 # the way its image does, compiled ahead of time), iproute2 and curl (a test gives the registry a network
 # namespace of its own, to listen on every address while only loopback exists), chromium (the web pages are
-# tested in a real browser), and the container engines the deployment tests start their own instances of:
+# tested in a real browser), the container engines the deployment tests start their own instances of:
 # docker.io (dockerd), containerd (ctr), podman and buildah, and debootstrap (a Debian base image made without
-# pulling one).
+# pulling one), and Ceph with ceph-fuse (the shared-store tests run two instances on a throwaway CephFS,
+# scripts/ceph-cluster.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -24,6 +25,11 @@ command -v curl >/dev/null 2>&1 || missing+=(curl)
 [ -x /usr/bin/podman ] || missing+=(podman)
 [ -x /usr/bin/buildah ] || missing+=(buildah)
 [ -x /usr/sbin/debootstrap ] || missing+=(debootstrap)
+for ceph in ceph-mon ceph-mgr ceph-osd ceph-mds ceph-fuse; do
+  command -v "$ceph" >/dev/null 2>&1 || missing+=("$ceph")
+done
+command -v ceph >/dev/null 2>&1 || missing+=(ceph-common)
+command -v fusermount3 >/dev/null 2>&1 || missing+=(fuse3)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "installing ${missing[*]} from Debian"
   sudo_cmd=()

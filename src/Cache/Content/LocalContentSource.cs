@@ -11,8 +11,8 @@ internal sealed class LocalContentSource(ManifestStore manifests, BlobStore blob
             ? new ManifestContent(manifest, CacheStatus.Local)
             : null;
 
-    public Task<BlobContent?> GetBlobOrNullAsync(RepositoryName name, Digest digest, CancellationToken cancellationToken) =>
-        Task.FromResult(blobs.FindOrNull(name, digest) is { } blob ? BlobContent.Committed(blob, CacheStatus.Local) : null);
+    public async Task<BlobContent?> GetBlobOrNullAsync(RepositoryName name, Digest digest, CancellationToken cancellationToken) =>
+        await blobs.FindForDownloadOrNullAsync(name, digest, cancellationToken) is { } blob ? BlobContent.Committed(blob, CacheStatus.Local) : null;
 
     public Task<BlobContent?> HeadBlobOrNullAsync(RepositoryName name, Digest digest, CancellationToken cancellationToken) =>
         GetBlobOrNullAsync(name, digest, cancellationToken);

@@ -8,6 +8,8 @@ namespace NeonRegistry.Storage;
 /// </summary>
 public sealed class BlobStore(StorageLayout layout)
 {
+    private readonly SharedStat _stats = new();
+
     /// <summary>The committed blob as seen from <paramref name="name"/>, or null when it is not visible there.</summary>
     public BlobInfo? FindOrNull(RepositoryName name, Digest digest)
     {
@@ -18,6 +20,26 @@ public sealed class BlobStore(StorageLayout layout)
 
         var file = new FileInfo(layout.Blob(digest));
         return file.Exists ? new BlobInfo(digest, file.FullName, file.Length) : null;
+    }
+
+    /// <summary>
+    /// For downloads: <see cref="FindOrNull"/>, with each of its two stats shared by the downloads that arrived
+    /// before it began (<see cref="SharedStat"/>), so a blob deleted or unlinked by another instance is never found.
+    /// </summary>
+    public async ValueTask<BlobInfo?> FindForDownloadOrNullAsync(RepositoryName name, Digest digest, CancellationToken cancellationToken)
+    {
+        if (!FileStamp.IsSupported)
+        {
+            return FindOrNull(name, digest);
+        }
+
+        if (await _stats.StatOrNullAsync(layout.LayerLink(name, digest), cancellationToken) is null)
+        {
+            return null;
+        }
+
+        var path = layout.Blob(digest);
+        return await _stats.StatOrNullAsync(path, cancellationToken) is { } blob ? new BlobInfo(digest, path, blob.Size) : null;
     }
 
     /// <summary>True when the registry holds the blob at all, in any repository.</summary>

@@ -12,10 +12,17 @@ namespace NeonRegistry.Storage;
 /// <remarks>
 /// A revision's bytes and media type never change, so they are kept in memory once read (sized by
 /// their length, within the cache's limit); whether the repository still holds the manifest, and where its tags
-/// point, is read from the store on every request, because another instance may have changed it.
+/// point, is checked on the store for every request, because another instance may have changed it: one stat of
+/// the revision, and one of the tag file whose content <see cref="TagCache"/> holds, each shared by the requests
+/// that arrived before it began (<see cref="SharedStat"/>).
 /// </remarks>
 public sealed class ManifestStore(StorageLayout layout, BlobStore blobs, TagStore tags, ReferrersIndex referrers, IMemoryCache cache)
 {
+    private readonly SharedStat _stats = new();
+    private readonly TagCache _tagCache = new(layout, tags, cache, new SharedStat());
+
+    // A pull by digest checks the revision alone; by tag, TagCache checks tag and revision together.
+
     /// <summary>The largest manifest accepted; distribution uses the same bound.</summary>
     public const int MaxContentLength = 4 * 1024 * 1024;
 
@@ -50,13 +57,29 @@ public sealed class ManifestStore(StorageLayout layout, BlobStore blobs, TagStor
     /// <summary>The manifest a tag or digest names in the repository, or null when there is none.</summary>
     public async Task<StoredManifest?> GetOrNullAsync(RepositoryName name, Reference reference, CancellationToken cancellationToken)
     {
-        var digest = reference.Digest ?? tags.ResolveOrNull(name, reference.Tag!);
-        if (digest is not { } found)
+        Digest found;
+        if (reference.Digest is { } byDigest)
         {
-            return null;
+            found = byDigest;
+            if (!await RevisionExistsAsync(name, found, cancellationToken))
+            {
+                return null;
+            }
         }
+        else if (!FileStamp.IsSupported)
+        {
+            if (tags.ResolveOrNull(name, reference.Tag!) is not { } resolved || !Exists(name, resolved))
+            {
+                return null;
+            }
 
-        if (!Exists(name, found))
+            found = resolved;
+        }
+        else if (await _tagCache.ResolveOrNullAsync(name, reference.Tag!, cancellationToken) is ({ } cached, true))
+        {
+            found = cached;
+        }
+        else
         {
             return null;
         }
@@ -82,6 +105,10 @@ public sealed class ManifestStore(StorageLayout layout, BlobStore blobs, TagStor
     private static string ContentKey(RepositoryName name, Digest digest) => $"manifest:{name}@{digest}";
 
     public bool Exists(RepositoryName name, Digest digest) => File.Exists(layout.ManifestRevision(name, digest));
+
+    // A pull's check, with one stat shared by the pulls that arrived before it began (see SharedStat).
+    private async ValueTask<bool> RevisionExistsAsync(RepositoryName name, Digest digest, CancellationToken cancellationToken) =>
+        FileStamp.IsSupported ? await _stats.StatOrNullAsync(layout.ManifestRevision(name, digest), cancellationToken) is not null : Exists(name, digest);
 
     /// <summary>Validates and stores a manifest, then points the tag (if the reference is one) at it.</summary>
     /// <exception cref="RegistryException">

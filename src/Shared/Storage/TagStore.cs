@@ -14,13 +14,28 @@ public sealed class TagStore(StorageLayout layout)
     /// Every pull by tag reads this file, so it is one read into the stack: no stream, no decoder, and no hop to
     /// another thread for a few bytes that are almost always in the page cache.
     /// </remarks>
-    public Digest? ResolveOrNull(RepositoryName name, string tag)
+    public Digest? ResolveOrNull(RepositoryName name, string tag) => Read(name, tag, stamp: false)?.Digest;
+
+    /// <summary>
+    /// The digest the tag points at (null for a file that holds none), with the stamp of the very file it was read
+    /// from; null when the tag does not exist.
+    /// </summary>
+    internal (Digest? Digest, FileStamp? Stamp)? ReadStampedOrNull(RepositoryName name, string tag) => Read(name, tag, stamp: true);
+
+    private (Digest? Digest, FileStamp? Stamp)? Read(RepositoryName name, string tag, bool stamp)
     {
+        var path = layout.TagLink(name, tag);
         Span<byte> content = stackalloc byte[MaxLinkLength];
         int length;
+        FileStamp? read = null;
         try
         {
-            using var file = File.OpenHandle(layout.TagLink(name, tag), FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            using var file = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            if (stamp)
+            {
+                read = FileStamp.Of(file, path);
+            }
+
             length = RandomAccess.Read(file, content, 0);
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
@@ -28,7 +43,8 @@ public sealed class TagStore(StorageLayout layout)
             return null;
         }
 
-        return length < MaxLinkLength && Digest.TryParse(Encoding.ASCII.GetString(content[..length]), out var digest) ? digest : null;
+        var digest = length < MaxLinkLength && Digest.TryParse(Encoding.ASCII.GetString(content[..length]), out var parsed) ? parsed : (Digest?)null;
+        return (digest, read);
     }
 
     public Task SetAsync(RepositoryName name, string tag, Digest digest, CancellationToken cancellationToken) =>
