@@ -11,7 +11,7 @@ internal sealed class RepositoryPage(StoreOverview store, RegistryOptions option
 {
     public async Task<IResult> RenderAsync(HttpContext http, string name, CancellationToken cancellationToken)
     {
-        if (!RepositoryName.TryParse(name, out var repository) || await store.TagsOrNullAsync(repository, cancellationToken) is not { } all)
+        if (!RepositoryName.TryParse(name, out var repository) || store.TagNamesOrNull(repository) is not { } all)
         {
             var missing = $"<p>No repository named <code>{Html.Text(name)}</code> is stored here. <a href=\"/\">All repositories</a></p>";
             return TypedResults.Content(Html.Page("Not found", options.InstanceName, missing), Html.ContentType, statusCode: StatusCodes.Status404NotFound);
@@ -19,15 +19,15 @@ internal sealed class RepositoryPage(StoreOverview store, RegistryOptions option
 
         var query = http.Request.Query;
         var size = RepositoriesPage.PageSizeOf(query);
-        var byTag = all.ToDictionary(t => t.Tag);
-        var (page, more) = Pagination.Slice(all.Select(t => t.Tag).ToList(), query["last"], size);
+        // Only the page's tags are read: a repository of many thousand tags costs one page of them.
+        var (page, more) = Pagination.Slice(all, query["last"], size);
         // What a client names this registry by: the address the browser used, behind a proxy too.
         var registry = http.Request.Host.Value;
 
         var body = new StringBuilder();
         body.Append(CultureInfo.InvariantCulture, $"<p class=\"muted\">{all.Count} tag{(all.Count == 1 ? "" : "s")}</p>");
         body.Append("<table id=\"tags\"><thead><tr><th>Tag</th><th>Digest</th><th>Platforms</th><th>Size</th><th>Updated</th><th>Pull</th><th>Referrers and annotations</th></tr></thead><tbody>");
-        foreach (var tag in page.Select(t => byTag[t]))
+        foreach (var tag in await store.SummarizeTagsAsync(repository, page, cancellationToken))
         {
             body.Append("<tr><td data-label=\"Tag\" class=\"tag\">").Append(Html.Text(tag.Tag)).Append("</td>")
                 .Append("<td data-label=\"Digest\"><span class=\"digest\" title=\"").Append(Html.Text(tag.MediaType)).Append("\">")

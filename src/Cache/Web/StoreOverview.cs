@@ -10,33 +10,43 @@ namespace NeonRegistry.Web;
 /// </summary>
 internal sealed class StoreOverview(RepositoryCatalog catalog, TagStore tags, ManifestStore manifests, BlobStore blobs, ReferrersIndex referrers)
 {
+    // An image config is a few KiB; one that claims more is not read for a page (it could name a huge blob).
+    private const long MaxConfigSize = 1024 * 1024;
     private const string OciImageConfig = "application/vnd.oci.image.config.v1+json";
     private const string DockerImageConfig = "application/vnd.docker.container.image.v1+json";
 
     public IReadOnlyList<string> Repositories() => catalog.List();
 
+    /// <summary>Tag count, size and last update: only what the repositories page shows, one manifest read per tag.</summary>
     public async Task<RepositorySummary> SummarizeAsync(RepositoryName name, CancellationToken cancellationToken)
     {
-        var summaries = await TagsOrNullAsync(name, cancellationToken) ?? [];
+        var names = tags.ListOrNull(name) ?? [];
         var sizes = new Dictionary<Digest, long>();
-        foreach (var summary in summaries)
+        DateTimeOffset? updated = null;
+        foreach (var tag in names)
         {
-            await CollectBlobsAsync(name, summary.Digest, sizes, cancellationToken);
+            if (tags.ResolveOrNull(name, tag) is { } digest)
+            {
+                await CollectBlobsAsync(name, digest, sizes, cancellationToken);
+            }
+
+            if (tags.ConfirmedAtOrNull(name, tag) is { } at && (updated is null || at > updated))
+            {
+                updated = at;
+            }
         }
 
-        return new RepositorySummary(name.Value, summaries.Count, sizes.Values.Sum(), summaries.Max(s => s.Updated));
+        return new RepositorySummary(name.Value, names.Count, sizes.Values.Sum(), updated);
     }
 
-    /// <summary>Every tag of the repository with what it names, or null when there is no such repository.</summary>
-    public async Task<IReadOnlyList<TagSummary>?> TagsOrNullAsync(RepositoryName name, CancellationToken cancellationToken)
-    {
-        if (tags.ListOrNull(name) is not { } names)
-        {
-            return null;
-        }
+    /// <summary>The repository's tags in ordinal order, or null when there is no such repository.</summary>
+    public IReadOnlyList<string>? TagNamesOrNull(RepositoryName name) => tags.ListOrNull(name);
 
+    /// <summary>What each of these tags names; a tag deleted meanwhile is left out.</summary>
+    public async Task<IReadOnlyList<TagSummary>> SummarizeTagsAsync(RepositoryName name, IEnumerable<string> page, CancellationToken cancellationToken)
+    {
         var summaries = new List<TagSummary>();
-        foreach (var tag in names)
+        foreach (var tag in page)
         {
             if (await SummarizeTagOrNullAsync(name, tag, cancellationToken) is { } summary)
             {
@@ -72,9 +82,11 @@ internal sealed class StoreOverview(RepositoryCatalog catalog, TagStore tags, Ma
     }
 
     /// <summary>The config and layers a manifest names, and those of an index's children the store holds.</summary>
+    /// <param name="sizes">Each blob's size, and each manifest already read as 0, so an index naming a child many
+    /// times (or another index) costs one read of it.</param>
     private async Task CollectBlobsAsync(RepositoryName name, Digest digest, Dictionary<Digest, long> sizes, CancellationToken cancellationToken)
     {
-        if (await manifests.GetOrNullAsync(name, Reference.Parse(digest.ToString()), cancellationToken) is not { } manifest)
+        if (!sizes.TryAdd(digest, 0) || await manifests.GetOrNullAsync(name, Reference.Parse(digest.ToString()), cancellationToken) is not { } manifest)
         {
             return;
         }
@@ -100,7 +112,7 @@ internal sealed class StoreOverview(RepositoryCatalog catalog, TagStore tags, Ma
     /// <summary>os/architecture from an image's config; null for an artifact, whose config is no image config.</summary>
     private async Task<string?> ImagePlatformOrNullAsync(ManifestDocument document, CancellationToken cancellationToken)
     {
-        if (document.Config is not { MediaType: OciImageConfig or DockerImageConfig } config
+        if (document.Config is not { MediaType: OciImageConfig or DockerImageConfig, Size: <= MaxConfigSize } config
             || !Digest.TryParse(config.Digest, out var digest)
             || await blobs.ReadOrNullAsync(digest, cancellationToken) is not { } content)
         {
