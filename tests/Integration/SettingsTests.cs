@@ -36,6 +36,7 @@ public sealed class SettingsTests
     [InlineData("MAX_CONNECTIONS", "many", "MAX_CONNECTIONS 'many' is not a positive whole number")]
     [InlineData("REMOTE_URL", "registry-1.docker.io", "REMOTE_URL 'registry-1.docker.io' is not the absolute http(s) URL")]
     [InlineData("REMOTE_URL", "ftp://mirror", "REMOTE_URL 'ftp://mirror' is not the absolute http(s) URL")]
+    [InlineData("REMOTE_URL", "https://bot:hunter2@registry.example.com", "REMOTE_URL must not carry a login (user:password@host)")]
     public async Task Start_BadSetting_ExitsWithOneLineNamingIt(string name, string? value, string expected)
     {
         var environment = new Dictionary<string, string?>(Valid) { [name] = value };

@@ -53,6 +53,12 @@ internal static class EnvironmentSettings
             throw new SettingsException($"REMOTE_URL '{remote}' is not the absolute http(s) URL of a registry's root, e.g. https://registry-1.docker.io");
         }
 
+        // A login in the URL would be printed wherever the upstream is named (the start-up line, the status page).
+        if (url.UserInfo.Length > 0)
+        {
+            throw new SettingsException("REMOTE_URL must not carry a login (user:password@host): give it as USER and PASSWORD");
+        }
+
         var user = get("USER");
         var password = get("PASSWORD");
         if (user is null && password is not null)

@@ -50,6 +50,7 @@ internal static class RegistryServices
         services.AddSingleton<CredentialVerifier>();
         services.AddSingleton<LoginThrottle>();
         services.AddSingleton<BasicAuthentication>();
+        services.AddSingleton<CrossSiteWriteGuard>();
         services.AddSingleton<ReadOnlyGuard>();
 
         services.AddForwardedClientAddress(options);
@@ -98,6 +99,7 @@ internal static class RegistryServices
             app.UseMiddleware<CacheHeaders>();
         }
 
+        app.UseMiddleware<CrossSiteWriteGuard>();
         if (options.RequiresLogin)
         {
             app.UseMiddleware<BasicAuthentication>();
