@@ -341,6 +341,11 @@ internal sealed partial class PullThroughContentSource(
         {
             return false;
         }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // A store that turned read-only or full still serves what it holds; only the eviction order suffers.
+            return true;
+        }
     }
 
     private static Digest? DigestHeader(HttpResponseMessage response) =>
