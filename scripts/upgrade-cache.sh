@@ -43,6 +43,7 @@ manager=${MANAGER:-}
 image=${IMAGE:-}
 remote_url=${REMOTE_URL:-}
 user=${USER:-}
+user_given=false
 password=${PASSWORD:-}
 tag=latest
 pull=true
@@ -63,7 +64,7 @@ while [ $# -gt 0 ]; do
         --image) image=$2 ;;
         --tag) tag=$2 ;;
         --remote-url) remote_url=$2 ;;
-        --user) user=$2 ;;
+        --user) user=$2 user_given=true ;;
         --password) password=$2 ;;
         --config-dir) config_dir=$2 ;;
         --port) port=$2 ;;
@@ -108,7 +109,11 @@ fi
 [ "$network" = bridge ] || [ "$network" = host ] || die "--network '$network' is neither bridge nor host"
 [ -z "$health_interval" ] || [[ $health_interval =~ ^[0-9]+(ms|s|m)$ ]] || die "--health-interval '$health_interval' is not a duration such as 5s"
 if [ -n "$user" ] && [ -z "$password" ]; then
-  die "USER is set but PASSWORD is not: set both for an upstream login, or neither for an anonymous upstream"
+  # A login shell always sets USER to its own user: without PASSWORD that is no upstream login, as the binary
+  # reads it too. Only --user names the upstream login for certain.
+  $user_given && die "USER is set but PASSWORD is not: set both for an upstream login, or neither for an anonymous upstream"
+  echo "upgrade-cache.sh: ignoring USER '$user' (set by the shell?) because PASSWORD is not set: the cache pulls anonymously" >&2
+  user=
 fi
 if [ -z "$user" ] && [ -n "$password" ]; then
   die "PASSWORD is set but USER is not: set both for an upstream login, or neither for an anonymous upstream"

@@ -151,6 +151,16 @@ public sealed class UpgradeCacheScriptTests(DockerEngine docker, UpgradeImages i
         Assert.DoesNotContain("--env PASSWORD", result.Stdout);
     }
 
+    [Fact]
+    public async Task DryRun_ShellUserWithoutPassword_IsIgnoredWithAWarning()
+    {
+        var result = await RunWithoutEngineAsync(["--dry-run", "--manager", "manager-1", "--image", "registry.example.com/neon-registry"], new() { ["USER"] = "root", ["PASSWORD"] = null, ["REMOTE_URL"] = "https://upstream.example.com" });
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("ignoring USER 'root'", result.Stderr);
+        Assert.DoesNotContain("--env USER", result.Stdout);
+    }
+
     [Theory]
     [InlineData("MANAGER", "pass --manager or set MANAGER in the environment")]
     [InlineData("IMAGE", "pass --image with the registry the image was pushed to")]
