@@ -23,8 +23,8 @@ public sealed class BlobStore(StorageLayout layout)
     }
 
     /// <summary>
-    /// For downloads: <see cref="FindOrNull"/>, with each of its two stats shared by the downloads that arrived
-    /// before it began (<see cref="SharedStat"/>), so a blob deleted or unlinked by another instance is never found.
+    /// For downloads: <see cref="FindOrNull"/>, with its two stats, taken together, shared by the downloads that arrived
+    /// before they began (<see cref="SharedStat"/>), so a blob deleted or unlinked by another instance is never found.
     /// </summary>
     public async ValueTask<BlobInfo?> FindForDownloadOrNullAsync(RepositoryName name, Digest digest, CancellationToken cancellationToken)
     {
@@ -33,13 +33,10 @@ public sealed class BlobStore(StorageLayout layout)
             return FindOrNull(name, digest);
         }
 
-        if (await _stats.StatOrNullAsync(layout.LayerLink(name, digest), cancellationToken) is null)
-        {
-            return null;
-        }
-
+        // Both in one shared round: a download waits for one round of stats, not two in a row.
         var path = layout.Blob(digest);
-        return await _stats.StatOrNullAsync(path, cancellationToken) is { } blob ? new BlobInfo(digest, path, blob.Size) : null;
+        var (link, blob) = await _stats.StatBothOrNullAsync(layout.LayerLink(name, digest), path, cancellationToken);
+        return link is not null && blob is { } found ? new BlobInfo(digest, path, found.Size) : null;
     }
 
     /// <summary>True when the registry holds the blob at all, in any repository.</summary>
