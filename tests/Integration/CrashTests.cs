@@ -58,7 +58,7 @@ public sealed class CrashTests : IDisposable
         await WaitUntilAsync(
             async () => heldBody.BurstSent.IsCompletedSuccessfully && heldManifestBody.BurstSent.IsCompletedSuccessfully
                 && traffic.AcknowledgedBlobs.Count >= 4 && traffic.AcknowledgedManifests.Count >= 4
-                && await UploadedLengthAsync(client, location) >= MiB,
+                && await RegistryApi.UploadedLengthAsync(client, location) >= MiB,
             inFlight,
             "every push in flight");
 
@@ -103,7 +103,7 @@ public sealed class CrashTests : IDisposable
         using var stop = new CancellationTokenSource();
         var body = new ThrottledContent(content, burst: MiB, pieceSize: 16 * 1024, TimeSpan.FromMilliseconds(100), declareLength: false);
         var patch = first.Client.PatchAsync(location, body, stop.Token);
-        await WaitUntilAsync(async () => await UploadedLengthAsync(first.Client, location) >= MiB, [patch], "the first MiB on disk");
+        await WaitUntilAsync(async () => await RegistryApi.UploadedLengthAsync(first.Client, location) >= MiB, [patch], "the first MiB on disk");
 
         first.Kill();
         await stop.CancelAsync();
@@ -113,7 +113,7 @@ public sealed class CrashTests : IDisposable
         await RegistryAudit.AssertBlobAbsentAsync(second.Client, "app", digest);
         using var status = await second.Client.GetAsync(location);
         Assert.Equal(HttpStatusCode.NoContent, status.StatusCode);
-        var landed = RangeEnd(status) + 1;
+        var landed = RegistryApi.RangeEnd(status) + 1;
         Assert.InRange(landed, MiB, body.Sent);
         var rest = RegistryApi.Octets(content, (int)landed);
         rest.Headers.TryAddWithoutValidation("Content-Range", $"{landed}-{content.Length - 1}");
@@ -194,7 +194,7 @@ public sealed class CrashTests : IDisposable
 
         foreach (var blob in traffic.AttemptedBlobs.Except(traffic.AcknowledgedBlobs))
         {
-            await AssertAbsentOrIntactAsync(client, "crash/blobs", blob);
+            await RegistryAudit.AssertAbsentOrIntactAsync(client, "crash/blobs", blob);
         }
 
         foreach (var (tag, manifest) in traffic.AcknowledgedManifests.Where(m => m.Key != "latest"))
@@ -233,23 +233,6 @@ public sealed class CrashTests : IDisposable
         Assert.Superset(acknowledged.Select(TestContent.DigestOf).ToHashSet(), listed);
     }
 
-    private static async Task AssertAbsentOrIntactAsync(HttpClient client, string repository, byte[] content)
-    {
-        using var head = await client.SendAsync(new HttpRequestMessage(HttpMethod.Head, $"/v2/{repository}/blobs/{TestContent.DigestOf(content)}"));
-        if (head.StatusCode != HttpStatusCode.NotFound)
-        {
-            await RegistryAudit.AssertBlobIntactAsync(client, repository, TestContent.DigestOf(content), content.Length);
-        }
-    }
-
-    /// <summary>How many bytes the upload holds on the server (GET on its Location: 204 with <c>Range: 0-end</c>).</summary>
-    private static async Task<long> UploadedLengthAsync(HttpClient client, Uri location)
-    {
-        using var status = await client.GetAsync(location);
-        Assert.Equal(HttpStatusCode.NoContent, status.StatusCode);
-        return RangeEnd(status) + 1;
-    }
-
     private static async Task<IReadOnlyList<string>> JsonListAsync(HttpResponseMessage response, string property)
     {
         using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
@@ -257,8 +240,6 @@ public sealed class CrashTests : IDisposable
             .Select(e => e.ValueKind == JsonValueKind.String ? e.GetString()! : e.GetProperty("digest").GetString()!)
             .ToList();
     }
-
-    private static long RangeEnd(HttpResponseMessage response) => long.Parse(response.Header("Range").Split('-')[1]);
 
     /// <summary>Polls until <paramref name="condition"/> holds; fails early if a request it waits on already failed.</summary>
     private static async Task WaitUntilAsync(Func<Task<bool>> condition, IReadOnlyCollection<Task> inFlight, string what)

@@ -30,7 +30,7 @@ public sealed class CephFsFaultTests(CephCluster ceph)
             Task.Run(() => traffic.PushManifestsAsync("crash/loop", committed.Config, TestContent.Descriptor(TestContent.OciManifest, committed.Manifest), stop.Token)),
         };
         await WaitUntilAsync(async () => traffic.AcknowledgedBlobs.Count >= 3 && traffic.AcknowledgedManifests.Count >= 3
-            && await UploadedLengthAsync(a.Client, location) >= MiB, [patch, .. loops]);
+            && await RegistryApi.UploadedLengthAsync(a.Client, location) >= MiB, [patch, .. loops]);
 
         a.Kill();
         await stop.CancelAsync();
@@ -45,7 +45,7 @@ public sealed class CephFsFaultTests(CephCluster ceph)
 
         foreach (var blob in traffic.AttemptedBlobs.Except(traffic.AcknowledgedBlobs))
         {
-            await AssertAbsentOrIntactAsync(b.Client, "crash/blobs", blob);
+            await RegistryAudit.AssertAbsentOrIntactAsync(b.Client, "crash/blobs", blob);
         }
 
         foreach (var (tag, manifest) in traffic.AcknowledgedManifests.Where(m => m.Key != "latest"))
@@ -69,7 +69,7 @@ public sealed class CephFsFaultTests(CephCluster ceph)
             var committed = await a.Client.PushImageAsync("lost/app", "v1");
             using var stop = new CancellationTokenSource();
             var (location, patch, body, content) = await StartStreamedPatchAsync(a.Client, "lost/upload", MiB, stop.Token);
-            await WaitUntilAsync(async () => await UploadedLengthAsync(a.Client, location) >= 2 * MiB, [patch]);
+            await WaitUntilAsync(async () => await RegistryApi.UploadedLengthAsync(a.Client, location) >= 2 * MiB, [patch]);
 
             await ceph.KillClientAsync(1);
 
@@ -142,7 +142,7 @@ public sealed class CephFsFaultTests(CephCluster ceph)
         {
             using var status = await client.GetAsync(location);
             Assert.Equal(HttpStatusCode.NoContent, status.StatusCode);
-            var landed = (int)(RangeEnd(status) + 1);
+            var landed = (int)(RegistryApi.RangeEnd(status) + 1);
             Assert.InRange(landed, landedAtLeast, sent);
             var rest = RegistryApi.Octets(content, landed);
             rest.Headers.TryAddWithoutValidation("Content-Range", $"{landed}-{content.Length - 1}");
@@ -160,24 +160,6 @@ public sealed class CephFsFaultTests(CephCluster ceph)
 
         await RegistryAudit.AssertBlobIntactAsync(client, repository, digest, content.Length);
     }
-
-    private static async Task AssertAbsentOrIntactAsync(HttpClient client, string repository, byte[] content)
-    {
-        using var head = await client.SendAsync(new HttpRequestMessage(HttpMethod.Head, $"/v2/{repository}/blobs/{TestContent.DigestOf(content)}"));
-        if (head.StatusCode != HttpStatusCode.NotFound)
-        {
-            await RegistryAudit.AssertBlobIntactAsync(client, repository, TestContent.DigestOf(content), content.Length);
-        }
-    }
-
-    private static async Task<long> UploadedLengthAsync(HttpClient client, Uri location)
-    {
-        using var status = await client.GetAsync(location);
-        Assert.Equal(HttpStatusCode.NoContent, status.StatusCode);
-        return RangeEnd(status) + 1;
-    }
-
-    private static long RangeEnd(HttpResponseMessage response) => long.Parse(response.Header("Range").Split('-')[1]);
 
     private static async Task WaitUntilAsync(Func<Task<bool>> condition, IReadOnlyCollection<Task> inFlight)
     {

@@ -76,6 +76,17 @@ public static class RegistryApi
         return body;
     }
 
+    /// <summary>How many bytes the upload holds on the server (GET on its Location: 204 with <c>Range: 0-end</c>).</summary>
+    public static async Task<long> UploadedLengthAsync(HttpClient client, Uri location)
+    {
+        using var status = await client.GetAsync(location);
+        Assert.Equal(HttpStatusCode.NoContent, status.StatusCode);
+        return RangeEnd(status) + 1;
+    }
+
+    /// <summary>The last byte a <c>Range: 0-end</c> header names.</summary>
+    public static long RangeEnd(HttpResponseMessage response) => long.Parse(response.Header("Range").Split('-')[1], System.Globalization.CultureInfo.InvariantCulture);
+
     /// <summary>The first error code of an OCI error envelope.</summary>
     public static async Task<string> ErrorCodeAsync(this HttpResponseMessage response)
     {

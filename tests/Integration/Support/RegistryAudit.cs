@@ -33,6 +33,16 @@ public static class RegistryAudit
     }
 
     /// <summary>Fetches a blob and asserts its bytes hash to its digest.</summary>
+    /// <summary>A blob that may or may not have been committed (a push cut short): absent, or whole and intact.</summary>
+    public static async Task AssertAbsentOrIntactAsync(HttpClient client, string repository, byte[] content)
+    {
+        using var head = await client.SendAsync(new HttpRequestMessage(HttpMethod.Head, $"/v2/{repository}/blobs/{TestContent.DigestOf(content)}"));
+        if (head.StatusCode != HttpStatusCode.NotFound)
+        {
+            await AssertBlobIntactAsync(client, repository, TestContent.DigestOf(content), content.Length);
+        }
+    }
+
     public static async Task AssertBlobIntactAsync(HttpClient client, string repository, string digest, long? size = null)
     {
         using var response = await client.GetAsync($"/v2/{repository}/blobs/{digest}", HttpCompletionOption.ResponseHeadersRead);
