@@ -65,8 +65,9 @@ internal sealed class StoreOverview(RepositoryCatalog catalog, TagStore tags, Ma
         }
 
         var document = ManifestDocument.Parse(manifest.Content, manifest.MediaType);
-        var sizes = new Dictionary<Digest, long>();
-        await CollectBlobsAsync(name, manifest.Digest, sizes, cancellationToken);
+        // Counted as read: the tag's manifest is read and parsed once, here.
+        var sizes = new Dictionary<Digest, long> { [manifest.Digest] = 0 };
+        await CollectBlobsAsync(name, document, sizes, cancellationToken);
         var platforms = document.IsIndex
             ? document.Manifests.Select(child => PlatformOf(child.Platform)).OfType<string>().ToList()
             : [.. await ImagePlatformOrNullAsync(document, cancellationToken) is { } platform ? [platform] : Array.Empty<string>()];
@@ -86,12 +87,14 @@ internal sealed class StoreOverview(RepositoryCatalog catalog, TagStore tags, Ma
     /// times (or another index) costs one read of it.</param>
     private async Task CollectBlobsAsync(RepositoryName name, Digest digest, Dictionary<Digest, long> sizes, CancellationToken cancellationToken)
     {
-        if (!sizes.TryAdd(digest, 0) || await manifests.GetOrNullAsync(name, Reference.Parse(digest.ToString()), cancellationToken) is not { } manifest)
+        if (sizes.TryAdd(digest, 0) && await manifests.GetOrNullAsync(name, Reference.Parse(digest.ToString()), cancellationToken) is { } manifest)
         {
-            return;
+            await CollectBlobsAsync(name, ManifestDocument.Parse(manifest.Content, manifest.MediaType), sizes, cancellationToken);
         }
+    }
 
-        var document = ManifestDocument.Parse(manifest.Content, manifest.MediaType);
+    private async Task CollectBlobsAsync(RepositoryName name, ManifestDocument document, Dictionary<Digest, long> sizes, CancellationToken cancellationToken)
+    {
         foreach (var child in document.Manifests)
         {
             if (Digest.TryParse(child.Digest, out var childDigest))
