@@ -14,7 +14,7 @@ public sealed class UpstreamNamesTests
     {
         var options = new UpstreamOptions { RemoteUrl = new Uri(remote) };
 
-        Assert.Equal(expected, UpstreamNames.Of(RepositoryName.Parse(name), options));
+        Assert.Equal(expected, options.RemoteNameOf(RepositoryName.Parse(name)));
     }
 
     [Theory]

@@ -38,6 +38,10 @@ internal sealed record UpstreamOptions
     /// <summary>Docker Hub reads one-component names as library/NAME.</summary>
     public bool IsDockerHub => RemoteUrl.Host is "registry-1.docker.io" or "index.docker.io" or "docker.io";
 
+    /// <summary>The name a repository has upstream: Docker Hub keeps its official images under library/.</summary>
+    public string RemoteNameOf(Oci.RepositoryName name) =>
+        IsDockerHub && !name.Value.Contains('/') ? "library/" + name.Value : name.Value;
+
     /// <summary>The namespace containerd names in <c>?ns=</c> when it means this upstream.</summary>
     public string Namespace => IsDockerHub ? "docker.io" : RemoteUrl.Authority;
 }

@@ -1,6 +1,5 @@
 using System.Net;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using NeonRegistry.Configuration;
 using NeonRegistry.Proxy;
 
 namespace NeonRegistry.Health;
@@ -12,15 +11,15 @@ namespace NeonRegistry.Health;
 /// answer to a plain <c>GET /v2/</c>, a 401 included, means the upstream is reachable; the login is checked when
 /// one is configured or the upstream asks for one (<see cref="UpstreamAccessCheck"/>, at most once a minute).
 /// </summary>
-internal sealed class UpstreamReadinessCheck(UpstreamClient upstream, UpstreamOptions options, UpstreamAccessCheck access) : IHealthCheck
+internal sealed class UpstreamReadinessCheck(Upstream upstream) : IHealthCheck
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(3);
 
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        if (upstream.IsBreakerOpen)
+        if (upstream.Client.IsBreakerOpen)
         {
-            return HealthCheckResult.Degraded($"the breaker is open: upstream {upstream.RemoteUrl.Authority} failed repeatedly; serving from the cache only");
+            return HealthCheckResult.Degraded($"the breaker is open: upstream {upstream.Options.RemoteUrl.Authority} failed repeatedly; serving from the cache only");
         }
 
         HttpStatusCode status;
@@ -29,20 +28,20 @@ internal sealed class UpstreamReadinessCheck(UpstreamClient upstream, UpstreamOp
             timeout.CancelAfter(Timeout);
             try
             {
-                using var response = await upstream.PingAsync(timeout.Token);
+                using var response = await upstream.Client.PingAsync(timeout.Token);
                 status = response.StatusCode;
             }
             catch (Exception e) when (e is HttpRequestException or OperationCanceledException)
             {
-                return HealthCheckResult.Degraded($"upstream {upstream.RemoteUrl.Authority} is unreachable; serving from the cache only");
+                return HealthCheckResult.Degraded($"upstream {upstream.Options.RemoteUrl.Authority} is unreachable; serving from the cache only");
             }
         }
 
-        if ((options.User is not null || status == HttpStatusCode.Unauthorized) && await access.RefusalOrNullAsync(cancellationToken) is { } refusal)
+        if ((upstream.Options.User is not null || status == HttpStatusCode.Unauthorized) && await upstream.Access.RefusalOrNullAsync(cancellationToken) is { } refusal)
         {
             return HealthCheckResult.Degraded(refusal);
         }
 
-        return HealthCheckResult.Healthy($"upstream {upstream.RemoteUrl.Authority} answered {(int)status}");
+        return HealthCheckResult.Healthy($"upstream {upstream.Options.RemoteUrl.Authority} answered {(int)status}");
     }
 }

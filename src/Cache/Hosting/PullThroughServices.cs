@@ -19,9 +19,9 @@ internal static class PullThroughServices
         services.AddSingleton(upstream);
         services.AddSingleton<CacheMetrics>();
         services.AddHealthChecks().AddCheck<UpstreamReadinessCheck>("upstream", tags: [HealthEndpoints.ReadinessTag]);
-        services.AddSingleton<UpstreamAuthenticator>();
-        services.AddSingleton<UpstreamClient>();
-        services.AddSingleton<UpstreamAccessCheck>();
+        services.AddSingleton<Upstream>();
+        services.AddSingleton<PullThroughManifests>();
+        services.AddSingleton<PullThroughBlobs>();
         services.AddSingleton<BlobFills>();
         services.AddSingleton<BlobLeases>();
         services.AddSingleton<NamespaceFilter>();

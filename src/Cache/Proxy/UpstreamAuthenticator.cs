@@ -135,7 +135,8 @@ internal sealed class UpstreamAuthenticator(UpstreamOptions options, IMemoryCach
     private AuthenticationHeaderValue? Basic() =>
         options.User is null ? null : new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{options.User}:{options.Password}")));
 
-    private static string TokenKey(string scope) => $"upstream-token:{scope}";
+    // Keyed by the upstream too: a scope such as repository:app:pull means a different token at each upstream.
+    private string TokenKey(string scope) => $"upstream-token:{options.RemoteUrl.Authority}:{scope}";
 
     internal sealed record TokenResponse(
         [property: JsonPropertyName("token")] string? Token,

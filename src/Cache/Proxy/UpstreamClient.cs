@@ -51,6 +51,8 @@ internal sealed class UpstreamClient : IDisposable
         };
     }
 
+    public UpstreamOptions Options => _options;
+
     public Uri RemoteUrl => _options.RemoteUrl;
 
     /// <summary>True while the breaker keeps requests away from the upstream (open, or trying one request half-open).</summary>

@@ -1,0 +1,170 @@
+using NeonRegistry.Content;
+using NeonRegistry.Metrics;
+using NeonRegistry.Oci;
+using NeonRegistry.Storage;
+
+namespace NeonRegistry.Proxy;
+
+/// <summary>
+/// A pull-through cache's blobs. A cached blob is served from disk, held by a lease so eviction leaves it alone
+/// while it is sent. A miss starts one fill per process, which every request for the digest follows as it
+/// arrives; it is verified before it is committed, then linked where it was asked for, and the cache is trimmed
+/// back to its size limit.
+/// </summary>
+internal sealed partial class PullThroughBlobs(
+    BlobStore blobs,
+    StorageLayout layout,
+    BlobFills fills,
+    BlobLeases leases,
+    CacheEvictor evictor,
+    TimeProvider clock,
+    IHostApplicationLifetime lifetime,
+    CacheMetrics metrics,
+    ILogger<PullThroughBlobs> logger)
+{
+    public async Task<BlobContent?> GetOrNullAsync(UpstreamRepository upstream, RepositoryName name, Digest digest, CancellationToken cancellationToken)
+    {
+        var lease = leases.Acquire(digest);
+        try
+        {
+            var cached = blobs.FindOrNull(name, digest);
+            if (cached is null && blobs.Exists(digest))
+            {
+                // Fetched for another repository: the same bytes, so link rather than fetch again.
+                blobs.Link(name, digest);
+                cached = blobs.FindOrNull(name, digest);
+            }
+
+            if (cached is not null && TryMarkUsed(cached))
+            {
+                return BlobContent.Committed(cached, CacheStatus.Hit, lease);
+            }
+
+            var fill = await fills.JoinOrStartAsync(digest, () => StartFillAsync(upstream, name, digest)).WaitAsync(cancellationToken);
+            if (fill is null)
+            {
+                lease.Dispose();
+                return null;
+            }
+
+            return BlobContent.Filling(fill, lease);
+        }
+        catch
+        {
+            lease.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// A HEAD asks whether the blob exists, not for its bytes: a blob neither cached nor being fetched is answered
+    /// from the upstream's HEAD, and fetched only when a GET asks for it.
+    /// </summary>
+    public async Task<BlobContent?> HeadOrNullAsync(UpstreamRepository upstream, RepositoryName name, Digest digest, CancellationToken cancellationToken)
+    {
+        if (blobs.Exists(digest) || fills.IsFilling(digest))
+        {
+            return await GetOrNullAsync(upstream, name, digest, cancellationToken);
+        }
+
+        return await upstream.HeadBlobOrNullAsync(digest, cancellationToken) switch
+        {
+            null => await GetOrNullAsync(upstream, name, digest, cancellationToken),
+            { Found: true } head => BlobContent.AtUpstream(head.Length),
+            _ => null,
+        };
+    }
+
+    /// <summary>Asks the upstream for a blob and, when it has it, starts the fill that every requester reads from.</summary>
+    private async Task<BlobFill?> StartFillAsync(UpstreamRepository upstream, RepositoryName name, Digest digest)
+    {
+        var stopping = lifetime.ApplicationStopping;
+        var download = await upstream.GetBlobOrNullAsync(digest, stopping);
+        if (download is null)
+        {
+            return null;
+        }
+
+        BlobFill fill;
+        Stream body;
+        try
+        {
+            if (download.Length is { } length)
+            {
+                evictor.MakeRoomFor(length);
+            }
+
+            // The body first: the fill creates its temp file, which nothing would delete if the body then failed.
+            body = await download.OpenBodyAsync(stopping);
+            var finalPath = layout.Blob(digest);
+            fill = new BlobFill(digest, download.Length, AtomicFile.TempPathFor(finalPath), finalPath);
+        }
+        catch
+        {
+            download.Dispose();
+            throw;
+        }
+
+        var started = clock.GetTimestamp();
+        // Not awaited by any request: the fill outlives the client that started it, bounded by the idle timeout.
+        _ = Task.Run(async () =>
+        {
+            using (download)
+            {
+                await fill.RunAsync(body, verified => Commit(name, digest, verified), upstream.Options.IdleTimeout, stopping);
+            }
+
+            LogFill(name.Value, digest, fill, clock.GetElapsedTime(started));
+        });
+        return fill;
+    }
+
+    private void Commit(RepositoryName name, Digest digest, string verifiedFile)
+    {
+        var length = new FileInfo(verifiedFile).Length;
+        blobs.Commit(verifiedFile, digest);
+        // After the rename: a measure that starts in between lists the blob, one that starts after it counts it.
+        evictor.NoteStored(length);
+        metrics.Fetched(length);
+        blobs.Link(name, digest);
+        evictor.EvictIfDue();
+    }
+
+    private void LogFill(string name, Digest digest, BlobFill fill, TimeSpan elapsed)
+    {
+        metrics.Filled(fill.Succeeded);
+        if (fill.Succeeded)
+        {
+            LogFilled(logger, name, digest.ToString(), elapsed.TotalMilliseconds);
+        }
+        else
+        {
+            LogFillFailed(logger, name, digest.ToString(), fill.Failure?.Message);
+        }
+    }
+
+    /// <summary>Records the use for LRU eviction; false when the blob was evicted a moment ago (then it is fetched again).</summary>
+    private bool TryMarkUsed(BlobInfo blob)
+    {
+        try
+        {
+            File.SetLastAccessTimeUtc(blob.Path, clock.GetUtcNow().UtcDateTime);
+            return true;
+        }
+        catch (FileNotFoundException)
+        {
+            return false;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // A store that turned read-only or full still serves what it holds; only the eviction order suffers.
+            return true;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Filled {Repository} {Digest} from the upstream in {ElapsedMs:0} ms")]
+    private static partial void LogFilled(ILogger logger, string repository, string digest, double elapsedMs);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Discarded the fill of {Repository} {Digest}: {Reason}")]
+    private static partial void LogFillFailed(ILogger logger, string repository, string digest, string? reason);
+}
