@@ -231,7 +231,7 @@ internal sealed partial class PullThroughContentSource(
     }
 
     /// <summary>Asks the upstream for a blob and, when it has it, starts the fill that every requester reads from.</summary>
-    private async Task<BlobFill?> StartFillAsync(RepositoryName name, Digest digest)
+    private async Task<BlobIntake?> StartFillAsync(RepositoryName name, Digest digest)
     {
         var stopping = lifetime.ApplicationStopping;
         var response = await upstream.SendAsync(HttpMethod.Get, UpstreamNames.Of(name, options), $"blobs/{digest}", null, stopping);
@@ -249,7 +249,7 @@ internal sealed partial class PullThroughContentSource(
             throw;
         }
 
-        BlobFill fill;
+        BlobIntake fill;
         Stream body;
         try
         {
@@ -258,10 +258,9 @@ internal sealed partial class PullThroughContentSource(
                 evictor.MakeRoomFor(length);
             }
 
-            // The body first: the fill creates its temp file, which nothing would delete if the body then failed.
+            // The body first: the intake creates its temp file, which nothing would delete if the body then failed.
             body = await response.Content.ReadAsStreamAsync(stopping);
-            var finalPath = layout.Blob(digest);
-            fill = new BlobFill(digest, response.Content.Headers.ContentLength, AtomicFile.TempPathFor(finalPath), finalPath);
+            fill = BlobIntake.Begin(layout, blobs, digest, response.Content.Headers.ContentLength, "the upstream");
         }
         catch
         {
@@ -275,7 +274,14 @@ internal sealed partial class PullThroughContentSource(
         {
             using (response)
             {
-                await fill.RunAsync(body, verified => Commit(name, digest, verified), options.IdleTimeout, stopping);
+                try
+                {
+                    await fill.TakeInAsync(body, options.IdleTimeout, committed => Commit(name, digest, committed), stopping);
+                }
+                catch (Exception)
+                {
+                    // Recorded in the intake (its readers fail with it) and logged below.
+                }
             }
 
             LogFill(name.Value, digest, fill, clock.GetElapsedTime(started));
@@ -305,10 +311,9 @@ internal sealed partial class PullThroughContentSource(
         }
     }
 
-    private void Commit(RepositoryName name, Digest digest, string verifiedFile)
+    private void Commit(RepositoryName name, Digest digest, BlobInfo committed)
     {
-        var length = new FileInfo(verifiedFile).Length;
-        blobs.Commit(verifiedFile, digest);
+        var length = committed.Size;
         // After the rename: a measure that starts in between lists the blob, one that starts after it counts it.
         evictor.NoteStored(length);
         metrics.Fetched(length);
@@ -316,7 +321,7 @@ internal sealed partial class PullThroughContentSource(
         evictor.EvictIfDue();
     }
 
-    private void LogFill(string name, Digest digest, BlobFill fill, TimeSpan elapsed)
+    private void LogFill(string name, Digest digest, BlobIntake fill, TimeSpan elapsed)
     {
         metrics.Filled(fill.Succeeded);
         if (fill.Succeeded)
