@@ -46,7 +46,7 @@ internal sealed class BlobEndpoints(IContentSource content, BlobStore blobs, Cac
                 digest);
         }
 
-        if (blob.Fill is { } fill)
+        if (blob.Intake is { } fill)
         {
             return new FollowFillResult(fill, entityTag);
         }

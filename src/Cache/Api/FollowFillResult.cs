@@ -1,6 +1,6 @@
 using Microsoft.Net.Http.Headers;
 using NeonRegistry.Oci;
-using NeonRegistry.Proxy;
+using NeonRegistry.Storage;
 
 namespace NeonRegistry.Api;
 
@@ -13,7 +13,7 @@ namespace NeonRegistry.Api;
 /// out, the client gets 503; after that the connection is aborted: the client must never take a short body for
 /// the blob.
 /// </summary>
-internal sealed class FollowFillResult(BlobFill fill, EntityTagHeaderValue entityTag) : IResult
+internal sealed class FollowFillResult(BlobIntake fill, EntityTagHeaderValue entityTag) : IResult
 {
     private const string OctetStream = "application/octet-stream";
 
@@ -49,12 +49,12 @@ internal sealed class FollowFillResult(BlobFill fill, EntityTagHeaderValue entit
         {
             await fill.CopyToAsync(response.Body, range?.Offset ?? 0, range?.Length, httpContext.RequestAborted);
         }
-        catch (BlobFillFailedException e) when (!response.HasStarted)
+        catch (BlobIntakeFailedException e) when (!response.HasStarted)
         {
             response.Clear();
             await OciResults.Error(OciErrorCode.Unavailable, $"{e.Message}; try again").ExecuteAsync(httpContext);
         }
-        catch (BlobFillFailedException)
+        catch (BlobIntakeFailedException)
         {
             httpContext.Abort();
         }

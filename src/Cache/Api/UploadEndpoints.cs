@@ -21,24 +21,18 @@ internal sealed class UploadEndpoints(UploadStore uploads, BlobStore blobs, Uplo
             return BlobCreated(http, name, mounted);
         }
 
-        var id = uploads.Start();
         if (query.ContainsKey("digest"))
         {
-            try
-            {
-                var digest = Digest.Parse(query["digest"]);
-                var progress = await AppendAsync(http, new UploadState(name.Value, id, 0, null), digest.Algorithm, discardOnFailure: true, cancellationToken);
-                return await CommitAsync(http, name, id, digest, progress, cancellationToken);
-            }
-            catch
-            {
-                // distribution-spec: Single POST. The client never got a Location, so nobody could resume or cancel
-                // this upload: whatever it holds (on a full store, the bytes that did fit) goes now, not in a day.
-                uploads.TryCancel(id);
-                throw;
-            }
+            // distribution-spec: Single POST. The client never gets a Location, so nobody could resume or cancel this
+            // upload: it needs no upload of its own, and whatever a failure leaves (on a full store, the bytes that
+            // did fit) goes now, not in a day.
+            var digest = Digest.Parse(query["digest"]);
+            await uploads.TakeInWholeAsync(null, RequestBody(http), DeclaredLength(http), digest, cancellationToken);
+            blobs.Link(name, digest);
+            return BlobCreated(http, name, digest);
         }
 
+        var id = uploads.Start();
         return UploadAccepted(http, new UploadState(name.Value, id, 0, null, algorithm == Digest.Sha256 ? null : algorithm));
     }
 
@@ -70,9 +64,13 @@ internal sealed class UploadEndpoints(UploadStore uploads, BlobStore blobs, Uplo
                 return refusal;
             }
 
+            if (state.Offset == 0)
+            {
+                return await TakeInWholeOrRefusalAsync(http, route.Repository, state, digest, cancellationToken);
+            }
+
             // The closing chunk: a client whose PUT fails starts over rather than resumes, so what this request
-            // wrote goes (a POST then PUT upload is left empty, as it began). The final digest is known now: a body
-            // that is the whole upload is hashed in its algorithm as it arrives.
+            // wrote goes.
             if (await AppendOrNullAsync(http, state, digest.Algorithm, discardOnFailure: true, cancellationToken) is not { } appended)
             {
                 return RangeRefusal(http, state, CurrentLength(state.UploadId));
@@ -220,17 +218,43 @@ internal sealed class UploadEndpoints(UploadStore uploads, BlobStore blobs, Uplo
         }
     }
 
-    private async Task<UploadProgress> AppendAsync(HttpContext http, UploadState state, string algorithm, bool discardOnFailure, CancellationToken cancellationToken)
+    private async Task<UploadProgress> AppendAsync(HttpContext http, UploadState state, string algorithm, bool discardOnFailure, CancellationToken cancellationToken) =>
+        await uploads.AppendAsync(state.UploadId, state.Offset, RequestBody(http), DeclaredLength(http), algorithm, discardOnFailure, cancellationToken);
+
+    /// <summary>
+    /// A PUT that carries the whole blob for an upload still empty (POST then PUT): taken in straight into the blob
+    /// store, its digest known as it arrives. A client whose PUT fails starts over rather than resumes, so the
+    /// upload is left empty, as it began.
+    /// </summary>
+    private async Task<IResult> TakeInWholeOrRefusalAsync(HttpContext http, RepositoryName name, UploadState state, Digest digest, CancellationToken cancellationToken)
     {
-        // Blobs may be any size; the limit is lifted for upload bodies alone, which stream to disk.
+        try
+        {
+            await uploads.TakeInWholeAsync(state.UploadId, RequestBody(http), DeclaredLength(http), digest, cancellationToken);
+        }
+        catch (RegistryException e) when (e.Code == OciErrorCode.RangeInvalid)
+        {
+            // A chunk landed between the position check and the upload's lock.
+            return RangeRefusal(http, state, CurrentLength(state.UploadId));
+        }
+
+        blobs.Link(name, digest);
+        return BlobCreated(http, name, digest);
+    }
+
+    /// <summary>The request's body, with the size limit lifted: blobs may be any size, and upload bodies stream to disk.</summary>
+    private static Stream RequestBody(HttpContext http)
+    {
         if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
         {
             limit.MaxRequestBodySize = null;
         }
 
-        long? expected = ContentRange.TryParse(http.Request.Headers.ContentRange, out var range) ? range.Length : http.Request.ContentLength;
-        return await uploads.AppendAsync(state.UploadId, state.Offset, http.Request.Body, expected, algorithm, discardOnFailure, cancellationToken);
+        return http.Request.Body;
     }
+
+    private static long? DeclaredLength(HttpContext http) =>
+        ContentRange.TryParse(http.Request.Headers.ContentRange, out var range) ? range.Length : http.Request.ContentLength;
 
     private async Task<IResult> CommitAsync(HttpContext http, RepositoryName name, string id, Digest digest, UploadProgress progress, CancellationToken cancellationToken)
     {

@@ -1,19 +1,18 @@
-using NeonRegistry.Proxy;
 using NeonRegistry.Storage;
 
 namespace NeonRegistry.Content;
 
 /// <summary>
-/// A blob to serve: a committed file (served from disk with range support), a cache fill still under way
-/// (streamed as it arrives), or, for a HEAD, a blob only the upstream holds (its length, when the upstream gave
-/// it). At most one of <see cref="File"/> and <see cref="Fill"/> is set. <see cref="Lease"/>, when set, keeps the
+/// A blob to serve: a committed file (served from disk with range support), a blob still being taken into the
+/// store (streamed as it arrives, as a cache fills it), or, for a HEAD, a blob only the upstream holds (its length,
+/// when the upstream gave it). At most one of <see cref="File"/> and <see cref="Intake"/> is set. <see cref="Lease"/>, when set, keeps the
 /// blob from eviction and is released when the response ends.
 /// </summary>
-internal sealed record BlobContent(BlobInfo? File, BlobFill? Fill, CacheStatus Status, IDisposable? Lease = null, long? UpstreamLength = null)
+internal sealed record BlobContent(BlobInfo? File, BlobIntake? Intake, CacheStatus Status, IDisposable? Lease = null, long? UpstreamLength = null)
 {
     public static BlobContent Committed(BlobInfo file, CacheStatus status, IDisposable? lease = null) => new(file, null, status, lease);
 
-    public static BlobContent Filling(BlobFill fill, IDisposable lease) => new(null, fill, CacheStatus.Miss, lease);
+    public static BlobContent Filling(BlobIntake intake, IDisposable lease) => new(null, intake, CacheStatus.Miss, lease);
 
     public static BlobContent AtUpstream(long? length) => new(null, null, CacheStatus.Miss, UpstreamLength: length);
 }

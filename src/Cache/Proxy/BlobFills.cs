@@ -1,22 +1,24 @@
 using System.Collections.Concurrent;
 using NeonRegistry.Metrics;
 using NeonRegistry.Oci;
+using NeonRegistry.Storage;
 
 namespace NeonRegistry.Proxy;
 
 /// <summary>
 /// At most one fill per digest in this process (single flight): the first request for a missing blob starts the
-/// upstream request, every later one joins it, until the fill is committed and the blob is served from disk.
+/// upstream request and the blob's intake into the store, every later one follows that intake, until the blob is
+/// committed and served from disk.
 /// </summary>
 internal sealed class BlobFills(CacheMetrics metrics)
 {
-    private readonly ConcurrentDictionary<Digest, Task<BlobFill?>> _fills = new();
+    private readonly ConcurrentDictionary<Digest, Task<BlobIntake?>> _fills = new();
 
     public bool IsFilling(Digest digest) => _fills.ContainsKey(digest);
 
     /// <summary>Joins the fill of <paramref name="digest"/>, or starts one with <paramref name="start"/>.</summary>
     /// <param name="start">Asks the upstream; returns null when it does not have the blob. Must not use a client's cancellation token.</param>
-    public Task<BlobFill?> JoinOrStartAsync(Digest digest, Func<Task<BlobFill?>> start)
+    public Task<BlobIntake?> JoinOrStartAsync(Digest digest, Func<Task<BlobIntake?>> start)
     {
         while (true)
         {
@@ -26,7 +28,7 @@ internal sealed class BlobFills(CacheMetrics metrics)
                 return running;
             }
 
-            var started = new TaskCompletionSource<BlobFill?>(TaskCreationOptions.RunContinuationsAsynchronously);
+            var started = new TaskCompletionSource<BlobIntake?>(TaskCreationOptions.RunContinuationsAsynchronously);
             if (_fills.TryAdd(digest, started.Task))
             {
                 _ = TrackAsync(digest, start, started);
@@ -35,7 +37,7 @@ internal sealed class BlobFills(CacheMetrics metrics)
         }
     }
 
-    private async Task TrackAsync(Digest digest, Func<Task<BlobFill?>> start, TaskCompletionSource<BlobFill?> started)
+    private async Task TrackAsync(Digest digest, Func<Task<BlobIntake?>> start, TaskCompletionSource<BlobIntake?> started)
     {
         try
         {

@@ -13,7 +13,6 @@ namespace NeonRegistry.Proxy;
 /// </summary>
 internal sealed partial class PullThroughBlobs(
     BlobStore blobs,
-    StorageLayout layout,
     BlobFills fills,
     BlobLeases leases,
     CacheEvictor evictor,
@@ -76,7 +75,7 @@ internal sealed partial class PullThroughBlobs(
     }
 
     /// <summary>Asks the upstream for a blob and, when it has it, starts the fill that every requester reads from.</summary>
-    private async Task<BlobFill?> StartFillAsync(UpstreamRepository upstream, RepositoryName name, Digest digest)
+    private async Task<BlobIntake?> StartFillAsync(UpstreamRepository upstream, RepositoryName name, Digest digest)
     {
         var stopping = lifetime.ApplicationStopping;
         var download = await upstream.GetBlobOrNullAsync(digest, stopping);
@@ -85,7 +84,7 @@ internal sealed partial class PullThroughBlobs(
             return null;
         }
 
-        BlobFill fill;
+        BlobIntake fill;
         Stream body;
         try
         {
@@ -94,10 +93,9 @@ internal sealed partial class PullThroughBlobs(
                 evictor.MakeRoomFor(length);
             }
 
-            // The body first: the fill creates its temp file, which nothing would delete if the body then failed.
+            // The body first: the intake creates its temp file, which nothing would delete if the body then failed.
             body = await download.OpenBodyAsync(stopping);
-            var finalPath = layout.Blob(digest);
-            fill = new BlobFill(digest, download.Length, AtomicFile.TempPathFor(finalPath), finalPath);
+            fill = blobs.BeginIntake(digest, download.Length, "the upstream");
         }
         catch
         {
@@ -111,7 +109,14 @@ internal sealed partial class PullThroughBlobs(
         {
             using (download)
             {
-                await fill.RunAsync(body, verified => Commit(name, digest, verified), upstream.Options.IdleTimeout, stopping);
+                try
+                {
+                    await fill.TakeInAsync(body, upstream.Options.IdleTimeout, committed => Commit(name, digest, committed), stopping);
+                }
+                catch (Exception)
+                {
+                    // Recorded in the intake (its readers fail with it) and logged below.
+                }
             }
 
             LogFill(name.Value, digest, fill, clock.GetElapsedTime(started));
@@ -119,10 +124,9 @@ internal sealed partial class PullThroughBlobs(
         return fill;
     }
 
-    private void Commit(RepositoryName name, Digest digest, string verifiedFile)
+    private void Commit(RepositoryName name, Digest digest, BlobInfo committed)
     {
-        var length = new FileInfo(verifiedFile).Length;
-        blobs.Commit(verifiedFile, digest);
+        var length = committed.Size;
         // After the rename: a measure that starts in between lists the blob, one that starts after it counts it.
         evictor.NoteStored(length);
         metrics.Fetched(length);
@@ -130,7 +134,7 @@ internal sealed partial class PullThroughBlobs(
         evictor.EvictIfDue();
     }
 
-    private void LogFill(string name, Digest digest, BlobFill fill, TimeSpan elapsed)
+    private void LogFill(string name, Digest digest, BlobIntake fill, TimeSpan elapsed)
     {
         metrics.Filled(fill.Succeeded);
         if (fill.Succeeded)

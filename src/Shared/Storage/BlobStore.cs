@@ -40,6 +40,10 @@ public sealed class BlobStore(StorageLayout layout)
     }
 
     /// <summary>True when the registry holds the blob at all, in any repository.</summary>
+    /// <summary>Begins taking in <paramref name="digest"/>: creates its empty temp file beside the blob's final place.</summary>
+    /// <param name="origin">Who sends the blob, for messages: "the upstream", "the client".</param>
+    public BlobIntake BeginIntake(Digest digest, long? length, string origin) => new(this, digest, length, origin, layout.Blob(digest));
+
     public bool Exists(Digest digest) => File.Exists(layout.Blob(digest));
 
     /// <summary>Makes a committed blob visible in a repository, and renews its age (see <see cref="Touch"/>). Idempotent.</summary>

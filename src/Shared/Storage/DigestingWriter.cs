@@ -10,22 +10,48 @@ public static class DigestingWriter
     private const int BufferSize = 128 * 1024;
 
     /// <returns>The number of bytes copied.</returns>
-    public static async Task<long> CopyAsync(Stream source, Stream destination, IncrementalHash? hash, CancellationToken cancellationToken)
+    public static Task<long> CopyAsync(Stream source, Stream destination, IncrementalHash? hash, CancellationToken cancellationToken) =>
+        CopyAsync(source, destination, hash, idleTimeout: null, written: null, cancellationToken);
+
+    /// <param name="idleTimeout">
+    /// Fails the copy with <see cref="OperationCanceledException"/> when the source sends nothing for this long: an
+    /// inactivity timeout, not a total one, so a slow but moving source completes. Each read then takes what has
+    /// arrived, since a read that waits to fill the buffer would count a trickle as idle.
+    /// </param>
+    /// <param name="written">Called after each write with the bytes written, for readers that follow the destination as it grows.</param>
+    /// <returns>The number of bytes copied.</returns>
+    public static async Task<long> CopyAsync(
+        Stream source, Stream destination, IncrementalHash? hash, TimeSpan? idleTimeout, Action<int>? written, CancellationToken cancellationToken)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
+        using var idle = idleTimeout is null ? null : CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         try
         {
             long total = 0;
-            int read;
-            // Filled before each write: a network stream hands over a few KiB per read, and a write per read costs syscalls.
-            while ((read = await source.ReadAtLeastAsync(buffer.AsMemory(0, BufferSize), BufferSize, throwOnEndOfStream: false, cancellationToken)) > 0)
+            while (true)
             {
+                int read;
+                if (idle is not null)
+                {
+                    idle.CancelAfter(idleTimeout!.Value);
+                    read = await source.ReadAsync(buffer.AsMemory(0, BufferSize), idle.Token);
+                }
+                else
+                {
+                    // Filled before each write: a network stream hands over a few KiB per read, and a write per read costs syscalls.
+                    read = await source.ReadAtLeastAsync(buffer.AsMemory(0, BufferSize), BufferSize, throwOnEndOfStream: false, cancellationToken);
+                }
+
+                if (read == 0)
+                {
+                    return total;
+                }
+
                 hash?.AppendData(buffer, 0, read);
                 await destination.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
                 total += read;
+                written?.Invoke(read);
             }
-
-            return total;
         }
         finally
         {

@@ -117,6 +117,40 @@ public sealed class UploadStore(StorageLayout layout, BlobStore blobs)
         Cancel(id);
     }
 
+    /// <summary>
+    /// Takes in a blob sent whole in one request (distribution-spec: single POST, or a PUT that carries all of an
+    /// upload still empty) through a <see cref="BlobIntake"/>, straight beside its place in the blob store: no later
+    /// request continues it, so its bytes need no upload data file. A failure keeps none of them; a digest mismatch
+    /// deletes the upload as well, as <see cref="CommitAsync"/> does, while any other failure leaves it empty.
+    /// </summary>
+    /// <param name="id">The empty upload the PUT closes, held locked meanwhile and deleted once the blob is in; null for a single POST, which has none.</param>
+    /// <param name="expectedLength">The body length the client declared, when it declared one.</param>
+    /// <exception cref="RegistryException">BLOB_UPLOAD_UNKNOWN, RANGE_INVALID (the upload is no longer empty), SIZE_INVALID, DIGEST_INVALID.</exception>
+    public async Task TakeInWholeAsync(string? id, Stream body, long? expectedLength, Digest digest, CancellationToken cancellationToken)
+    {
+        await using var data = id is null ? null : await OpenDataAsync(id, FileAccess.Write, cancellationToken);
+        if (data is { Length: var length and > 0 })
+        {
+            throw new RegistryException(OciErrorCode.RangeInvalid, $"the body starts at byte 0 but the upload holds {length} bytes");
+        }
+
+        try
+        {
+            await blobs.BeginIntake(digest, expectedLength, "the client").TakeInAsync(body, idleTimeout: null, committed: null, cancellationToken);
+        }
+        catch (RegistryException e) when (e.Code == OciErrorCode.DigestInvalid && id is not null)
+        {
+            // As at any commit that fails verification: the upload goes too.
+            Cancel(id);
+            throw;
+        }
+
+        if (id is not null)
+        {
+            Cancel(id);
+        }
+    }
+
     /// <summary>Deletes an upload and its bytes. Idempotent.</summary>
     public void Cancel(string id)
     {

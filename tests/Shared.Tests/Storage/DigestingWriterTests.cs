@@ -1,3 +1,4 @@
+using System.IO.Pipelines;
 using System.Security.Cryptography;
 using NeonRegistry.Storage;
 using NeonRegistry.Tests.Support;
@@ -60,5 +61,41 @@ public sealed class DigestingWriterTests : IDisposable
 
         var expected = algorithm == "SHA512" ? SHA512.HashData(content) : SHA256.HashData(content);
         Assert.Equal(expected, hash);
+    }
+
+    [Fact]
+    public async Task CopyAsync_WithIdleTimeout_WritesEachReadAsItArrivesAndReportsIt()
+    {
+        var source = new Pipe();
+        using var destination = new MemoryStream();
+        var reported = new List<int>();
+        var firstWrite = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        var copy = DigestingWriter.CopyAsync(source.Reader.AsStream(), destination, null, TimeSpan.FromMinutes(5), written =>
+        {
+            reported.Add(written);
+            firstWrite.TrySetResult();
+        }, CancellationToken.None);
+        await source.Writer.WriteAsync(new byte[] { 1, 2, 3 });
+        await firstWrite.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        var seenBeforeTheEnd = destination.ToArray();
+        await source.Writer.WriteAsync(new byte[] { 4, 5 });
+        await source.Writer.CompleteAsync();
+
+        Assert.Equal(5, await copy);
+        Assert.Equal([1, 2, 3], seenBeforeTheEnd);
+        Assert.Equal(5, reported.Sum());
+        Assert.Equal([1, 2, 3, 4, 5], destination.ToArray());
+    }
+
+    [Fact]
+    public async Task CopyAsync_SourceSilentPastTheIdleTimeout_FailsWithCancellation()
+    {
+        var source = new Pipe();
+        await source.Writer.WriteAsync(new byte[] { 1 });
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(
+            () => DigestingWriter.CopyAsync(source.Reader.AsStream(), Stream.Null, null, TimeSpan.FromMilliseconds(50), null, CancellationToken.None)
+                .WaitAsync(TimeSpan.FromSeconds(30)));
     }
 }
