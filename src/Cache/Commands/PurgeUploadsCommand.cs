@@ -21,7 +21,7 @@ internal sealed class PurgeUploadsCommand(TimeSpan olderThan) : IMaintenanceComm
     public Task<int> RunAsync(MaintenanceTarget target, ConsoleReporter reporter, TextWriter output, CancellationToken cancellationToken)
     {
         var layout = target.Layout;
-        var purger = new UploadPurger(layout, new UploadStore(layout, new BlobStore(layout)), TimeProvider.System);
+        var purger = new UploadPurger(layout, new UploadStore(layout, new BlobStore(layout, TimeProvider.System)), TimeProvider.System);
         var summary = purger.Run(OlderThan, reporter, cancellationToken);
         reporter.Finish();
         var seconds = $"{summary.Elapsed.TotalSeconds:0.0} s";
