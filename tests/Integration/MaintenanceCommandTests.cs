@@ -128,6 +128,9 @@ public sealed class MaintenanceCommandTests
     [Theory]
     [InlineData("garbage-collect --grace 5x", "--grace '5x' is not a duration such as 30m, 1h, 24h or 7d")]
     [InlineData("garbage-collect --grace", "--grace needs a value")]
+    [InlineData("garbage-collect --grace --dry-run", "--grace needs a value")]
+    [InlineData("garbage-collect @arguments", "unknown argument '@arguments'")]
+    [InlineData("garbage-collect --grace 1h 2h", "unknown argument '2h'")]
     [InlineData("garbage-collect --force", "unknown argument '--force'")]
     [InlineData("purge-uploads --older-than 90", "--older-than '90' is not a duration")]
     [InlineData("verify --repair now", "unknown argument 'now'")]
@@ -143,6 +146,26 @@ public sealed class MaintenanceCommandTests
             var line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
             Assert.Contains(expected, line);
             Assert.Contains("usage: neon-registry ", line);
+        }
+        finally
+        {
+            TempDirectory.Delete(store);
+        }
+    }
+
+    [Theory]
+    [InlineData("garbage-collect --dry-run --grace=2h", "within the 2h grace period")]
+    [InlineData("garbage-collect --dry-run --grace 2h --grace 3h", "within the 3h grace period")]
+    [InlineData("purge-uploads --older-than=90m", "written to within 90m")]
+    public async Task Command_DurationForms_AreReadAsBefore(string commandLine, string expected)
+    {
+        var store = TempDirectory.Create("store");
+        try
+        {
+            var (exitCode, stdout, _) = await MaintenanceRun.RunAsync(store, commandLine.Split(' '));
+
+            Assert.Equal(0, exitCode);
+            Assert.Contains(expected, stdout);
         }
         finally
         {

@@ -52,7 +52,7 @@ public sealed class UploadPurgeServiceTests
     private static (string Abandoned, string Fresh) CreateUploads(string store)
     {
         var layout = new StorageLayout(store);
-        var uploads = new UploadStore(layout, new BlobStore(layout));
+        var uploads = new UploadStore(layout, new BlobStore(layout, TimeProvider.System));
         var abandoned = uploads.Start();
         var fresh = uploads.Start();
         StoreFiles.Backdate(layout.Upload(abandoned), TimeSpan.FromDays(2));

@@ -1,5 +1,4 @@
 using System.Text.Json.Serialization;
-using NeonRegistry.Health;
 using NeonRegistry.Oci;
 
 namespace NeonRegistry.Api;
@@ -14,8 +13,6 @@ namespace NeonRegistry.Api;
 [JsonSerializable(typeof(RepositoryList))]
 [JsonSerializable(typeof(ReferrersList))]
 [JsonSerializable(typeof(UploadState))]
-[JsonSerializable(typeof(LivenessReport))]
-[JsonSerializable(typeof(ReadinessReport))]
 internal sealed partial class RegistryJsonContext : JsonSerializerContext;
 
 /// <summary>distribution-spec: Error Codes. <c>detail</c> is always present, null when there is none.</summary>

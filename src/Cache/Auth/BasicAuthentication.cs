@@ -1,5 +1,4 @@
 using NeonRegistry.Api;
-using NeonRegistry.Health;
 using NeonRegistry.Oci;
 
 namespace NeonRegistry.Auth;

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using NeonRegistry.Maintenance;
 
 namespace NeonRegistry.Commands;
@@ -7,19 +8,21 @@ internal sealed class GarbageCollectCommand(GarbageCollectionOptions options) : 
 {
     public const string Usage = "garbage-collect [--dry-run] [--delete-untagged] [--grace <duration>]";
 
+    private static readonly Option<bool> DryRun = new("--dry-run") { Arity = ArgumentArity.Zero };
+    private static readonly Option<bool> DeleteUntagged = new("--delete-untagged") { Arity = ArgumentArity.Zero };
+    private static readonly Option<TimeSpan> Grace = DurationArgument.Option("--grace", GarbageCollectionOptions.DefaultGrace);
+
+    public static readonly Command Definition = new("garbage-collect") { DryRun, DeleteUntagged, Grace };
+
     public GarbageCollectionOptions Options { get; } = options;
 
-    /// <exception cref="UsageException">A bad argument.</exception>
-    public static GarbageCollectCommand Parse(IReadOnlyList<string> arguments)
+    /// <param name="parsed">A parse of <see cref="Definition"/> without errors.</param>
+    public static GarbageCollectCommand Bind(ParseResult parsed) => new(new GarbageCollectionOptions
     {
-        var parsed = CommandArguments.Parse(arguments, flags: ["--dry-run", "--delete-untagged"], options: ["--grace"]);
-        return new GarbageCollectCommand(new GarbageCollectionOptions
-        {
-            DryRun = parsed.Has("--dry-run"),
-            DeleteUntagged = parsed.Has("--delete-untagged"),
-            Grace = parsed.ValueOrNull("--grace") is { } grace ? DurationArgument.Parse("--grace", grace) : GarbageCollectionOptions.DefaultGrace,
-        });
-    }
+        DryRun = parsed.GetValue(DryRun),
+        DeleteUntagged = parsed.GetValue(DeleteUntagged),
+        Grace = parsed.GetValue(Grace),
+    });
 
     public async Task<int> RunAsync(MaintenanceTarget target, ConsoleReporter reporter, TextWriter output, CancellationToken cancellationToken)
     {

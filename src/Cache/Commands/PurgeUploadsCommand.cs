@@ -1,3 +1,4 @@
+using System.CommandLine;
 using NeonRegistry.Maintenance;
 using NeonRegistry.Storage;
 
@@ -8,20 +9,19 @@ internal sealed class PurgeUploadsCommand(TimeSpan olderThan) : IMaintenanceComm
 {
     public const string Usage = "purge-uploads [--older-than <duration>]";
 
+    private static readonly Option<TimeSpan> OlderThanOption = DurationArgument.Option("--older-than", UploadPurger.DefaultMaximumAge);
+
+    public static readonly Command Definition = new("purge-uploads") { OlderThanOption };
+
     public TimeSpan OlderThan { get; } = olderThan;
 
-    /// <exception cref="UsageException">A bad argument.</exception>
-    public static PurgeUploadsCommand Parse(IReadOnlyList<string> arguments)
-    {
-        var parsed = CommandArguments.Parse(arguments, flags: [], options: ["--older-than"]);
-        return new PurgeUploadsCommand(
-            parsed.ValueOrNull("--older-than") is { } value ? DurationArgument.Parse("--older-than", value) : UploadPurger.DefaultMaximumAge);
-    }
+    /// <param name="parsed">A parse of <see cref="Definition"/> without errors.</param>
+    public static PurgeUploadsCommand Bind(ParseResult parsed) => new(parsed.GetValue(OlderThanOption));
 
     public Task<int> RunAsync(MaintenanceTarget target, ConsoleReporter reporter, TextWriter output, CancellationToken cancellationToken)
     {
         var layout = target.Layout;
-        var purger = new UploadPurger(layout, new UploadStore(layout, new BlobStore(layout)), TimeProvider.System);
+        var purger = new UploadPurger(layout, new UploadStore(layout, new BlobStore(layout, TimeProvider.System)), TimeProvider.System);
         var summary = purger.Run(OlderThan, reporter, cancellationToken);
         reporter.Finish();
         var seconds = $"{summary.Elapsed.TotalSeconds:0.0} s";

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using NeonRegistry.Maintenance;
 using NeonRegistry.Storage;
 
@@ -8,14 +9,14 @@ internal sealed class VerifyCommand(VerificationOptions options) : IMaintenanceC
 {
     public const string Usage = "verify [--repair]";
 
+    private static readonly Option<bool> Repair = new("--repair") { Arity = ArgumentArity.Zero };
+
+    public static readonly Command Definition = new("verify") { Repair };
+
     public VerificationOptions Options { get; } = options;
 
-    /// <exception cref="UsageException">A bad argument.</exception>
-    public static VerifyCommand Parse(IReadOnlyList<string> arguments)
-    {
-        var parsed = CommandArguments.Parse(arguments, flags: ["--repair"], options: []);
-        return new VerifyCommand(new VerificationOptions { Repair = parsed.Has("--repair") });
-    }
+    /// <param name="parsed">A parse of <see cref="Definition"/> without errors.</param>
+    public static VerifyCommand Bind(ParseResult parsed) => new(new VerificationOptions { Repair = parsed.GetValue(Repair) });
 
     public async Task<int> RunAsync(MaintenanceTarget target, ConsoleReporter reporter, TextWriter output, CancellationToken cancellationToken)
     {

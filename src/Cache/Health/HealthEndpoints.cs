@@ -11,8 +11,8 @@ namespace NeonRegistry.Health;
 /// </summary>
 internal static class HealthEndpoints
 {
-    public const string LivenessPath = "/healthz";
-    public const string ReadinessPath = "/readyz";
+    public const string LivenessPath = ProbePaths.Liveness;
+    public const string ReadinessPath = ProbePaths.Readiness;
 
     /// <summary>
     /// The tag that makes a health check part of <c>/readyz</c>. Another mode adds its own check with it, e.g. cache
@@ -29,7 +29,7 @@ internal static class HealthEndpoints
 
     public static WebApplication MapHealthEndpoints(this WebApplication app)
     {
-        app.MapGet(LivenessPath, (RegistryOptions options) => TypedResults.Json(new LivenessReport("alive", options.InstanceName), RegistryJsonContext.Default.LivenessReport));
+        app.MapGet(LivenessPath, (RegistryOptions options) => TypedResults.Json(new LivenessReport("alive", options.InstanceName), HealthJsonContext.Default.LivenessReport));
         app.MapGet(ReadinessPath, ReadyAsync);
         return app;
     }
@@ -44,14 +44,6 @@ internal static class HealthEndpoints
             entry.Value.Description ?? entry.Value.Exception?.Message,
             Math.Round(entry.Value.Duration.TotalMilliseconds, 1)));
         var body = new ReadinessReport(ready ? "ready" : "not ready", options.InstanceName, checks.ToList());
-        return TypedResults.Json(body, RegistryJsonContext.Default.ReadinessReport, statusCode: ready ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
+        return TypedResults.Json(body, HealthJsonContext.Default.ReadinessReport, statusCode: ready ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
     }
 }
-
-/// <summary>The <c>/healthz</c> body.</summary>
-internal sealed record LivenessReport(string Status, string Host);
-
-/// <summary>The <c>/readyz</c> body: the verdict and each readiness check's own.</summary>
-internal sealed record ReadinessReport(string Status, string Host, IReadOnlyList<CheckReport> Checks);
-
-internal sealed record CheckReport(string Name, string Status, string? Description, double DurationMs);

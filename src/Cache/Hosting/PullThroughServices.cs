@@ -1,3 +1,4 @@
+using NeonRegistry.Auth;
 using NeonRegistry.Configuration;
 using NeonRegistry.Content;
 using NeonRegistry.Health;

@@ -112,7 +112,7 @@ internal static class RegistryServices
 
         if (options.IsCache)
         {
-            app.UseMiddleware<Proxy.NamespaceFilter>();
+            app.UseMiddleware<NamespaceFilter>();
         }
 
         app.MapHealthEndpoints();

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using NeonRegistry.Api;
-using NeonRegistry.Health;
 
 namespace NeonRegistry.Metrics;
 

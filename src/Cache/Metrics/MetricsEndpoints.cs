@@ -1,3 +1,4 @@
+using NeonRegistry.Api;
 using Prometheus;
 
 namespace NeonRegistry.Metrics;
@@ -8,7 +9,7 @@ namespace NeonRegistry.Metrics;
 /// </summary>
 internal static class MetricsEndpoints
 {
-    public const string Path = "/metrics";
+    public const string Path = ProbePaths.Metrics;
 
     public static IServiceCollection AddRegistryMetrics(this IServiceCollection services)
     {

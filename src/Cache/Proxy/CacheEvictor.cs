@@ -134,7 +134,7 @@ internal sealed partial class CacheEvictor(
                 break;
             }
 
-            var digest = DigestOf(file);
+            var digest = layout.BlobDigestOrNull(file.FullName);
             if (digest is null || manifests.Contains(digest.Value) || fills.IsFilling(digest.Value) || leases.IsLeased(digest.Value))
             {
                 continue;
@@ -177,23 +177,9 @@ internal sealed partial class CacheEvictor(
         _measured = true;
     }
 
-    /// <summary>Every digest some repository holds as a manifest revision (_manifests/revisions/&lt;alg&gt;/&lt;hex&gt;).</summary>
-    private HashSet<Digest> ManifestDigests()
-    {
-        var root = new DirectoryInfo(layout.RepositoriesRoot);
-        var separator = Path.DirectorySeparatorChar;
-        var revisions = $"{separator}_manifests{separator}revisions{separator}";
-        return root.Exists
-            ? root.EnumerateFiles("*", SearchOption.AllDirectories)
-                .Where(f => f.FullName.Contains(revisions, StringComparison.Ordinal) && Digest.TryParse($"{f.Directory!.Name}:{f.Name}", out _))
-                .Select(f => Digest.Parse($"{f.Directory!.Name}:{f.Name}"))
-                .ToHashSet()
-            : [];
-    }
-
-    /// <summary>blobs/&lt;alg&gt;/&lt;xx&gt;/&lt;hex&gt;: the digest is the file's name and its grandparent's.</summary>
-    private static Digest? DigestOf(FileInfo file) =>
-        Digest.TryParse($"{file.Directory?.Parent?.Name}:{file.Name}", out var digest) ? digest : null;
+    /// <summary>Every digest some repository holds as a manifest revision.</summary>
+    private HashSet<Digest> ManifestDigests() =>
+        layout.Repositories(layout.HoldsManifests).SelectMany(layout.ManifestRevisionFiles).Select(revision => revision.Digest).ToHashSet();
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Evicted {Count} least recently used blobs; the cache now holds {Bytes} bytes")]
     private static partial void LogEvicted(ILogger logger, int count, long bytes);

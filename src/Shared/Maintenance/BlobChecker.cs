@@ -19,7 +19,7 @@ internal sealed class BlobChecker(StorageLayout layout, VerificationTally tally)
         foreach (var (digest, blob) in inventory.BlobsInOrder())
         {
             var actual = await HashOrNullAsync(blob.Path, digest, total, cancellationToken);
-            tally.BlobsChecked++;
+            tally.Counts.BlobsChecked++;
             if (actual is null || actual == digest)
             {
                 // Null: deleted since the scan (by a garbage collection); nothing there to be corrupt.
@@ -40,7 +40,7 @@ internal sealed class BlobChecker(StorageLayout layout, VerificationTally tally)
         var target = layout.QuarantinedBlob(digest);
         Directory.CreateDirectory(Path.GetDirectoryName(target)!);
         File.Move(blob.Path, target, overwrite: true);
-        tally.BlobsQuarantined++;
+        tally.Counts.BlobsQuarantined++;
         tally.Reporter.Report(new MaintenanceEvent(
             MaintenanceEventKind.BlobQuarantined,
             $"moved blob {digest} to {Path.GetRelativePath(layout.Root, target)}; push it again to restore it")
@@ -61,8 +61,8 @@ internal sealed class BlobChecker(StorageLayout layout, VerificationTally tally)
             while ((read = await file.ReadAsync(buffer.AsMemory(0, BufferSize), cancellationToken)) > 0)
             {
                 hash.AppendData(buffer, 0, read);
-                tally.BytesChecked += read;
-                tally.Reporter.Progress(new MaintenanceProgress(Phase, tally.BytesChecked, total, ProgressUnit.Bytes));
+                tally.Counts.BytesChecked += read;
+                tally.Reporter.Progress(new MaintenanceProgress(Phase, tally.Counts.BytesChecked, total, ProgressUnit.Bytes));
             }
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)

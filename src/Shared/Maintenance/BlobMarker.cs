@@ -12,7 +12,7 @@ namespace NeonRegistry.Maintenance;
 /// accepted. A manifest whose content is missing (moved aside by verify --repair, evicted from a cache) cannot be
 /// pulled at all, and a push or a cache fill of it brings back whatever it needs, so it marks nothing more.
 /// </remarks>
-internal sealed class BlobMarker(ManifestReader reader, CollectionTally tally)
+internal sealed class BlobMarker(ManifestReader reader, GarbageCollectionTally tally)
 {
     private const string Phase = "marking";
 
@@ -90,7 +90,7 @@ internal sealed class BlobMarker(ManifestReader reader, CollectionTally tally)
         var document = await reader.ReadOrNullAsync(digest, mediaType, cancellationToken);
         if (document is null && reader.IsMissing(digest) && _withoutContent.Add(digest))
         {
-            tally.ManifestsWithoutContent++;
+            tally.Counts.ManifestsWithoutContent++;
         }
 
         var complete = document is not null || reader.IsMissing(digest);

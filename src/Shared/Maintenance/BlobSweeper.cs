@@ -7,7 +7,7 @@ namespace NeonRegistry.Maintenance;
 /// The sweep: deletes blobs the mark did not reach and that nothing has written or used within the grace period,
 /// then the repository links to them, links to content that is gone, and old temp files.
 /// </summary>
-internal sealed class BlobSweeper(StorageLayout layout, CollectionTally tally)
+internal sealed class BlobSweeper(StorageLayout layout, GarbageCollectionTally tally)
 {
     public void Sweep(StoreInventory inventory, IReadOnlySet<Digest> marked, CancellationToken cancellationToken)
     {
@@ -21,7 +21,7 @@ internal sealed class BlobSweeper(StorageLayout layout, CollectionTally tally)
             tally.Reporter.Progress(new MaintenanceProgress("sweeping blobs", ++done, inventory.Blobs.Count));
             if (marked.Contains(digest))
             {
-                tally.BlobsKept++;
+                tally.Counts.BlobsKept++;
             }
             else if (Delete(digest, blob))
             {
@@ -41,15 +41,15 @@ internal sealed class BlobSweeper(StorageLayout layout, CollectionTally tally)
             : GuardedDelete.DeleteIfUnusedSince(blob.Path, tally.Cutoff);
         if (outcome == DeleteOutcome.InUse)
         {
-            tally.BlobsKept++;
-            tally.BlobsWithinGrace++;
+            tally.Counts.BlobsKept++;
+            tally.Counts.BlobsWithinGrace++;
             return false;
         }
 
         if (outcome == DeleteOutcome.Deleted)
         {
-            tally.BlobsDeleted++;
-            tally.BytesFreed += blob.Size;
+            tally.Counts.BlobsDeleted++;
+            tally.Counts.BytesFreed += blob.Size;
             tally.Report(new MaintenanceEvent(MaintenanceEventKind.BlobDeleted, $"{tally.Deleted} blob {digest} ({blob.Size} bytes)") { Digest = digest });
         }
 
@@ -62,7 +62,7 @@ internal sealed class BlobSweeper(StorageLayout layout, CollectionTally tally)
         {
             if (tally.DryRun || GuardedDelete.DeleteLinkIfTargetAbsent(layout.LayerLink(repository, digest), layout.Blob(digest)))
             {
-                tally.LinksDeleted++;
+                tally.Counts.LinksDeleted++;
             }
         }
     }
@@ -87,7 +87,7 @@ internal sealed class BlobSweeper(StorageLayout layout, CollectionTally tally)
             {
                 if (tally.DryRun ? !File.Exists(target) : GuardedDelete.DeleteLinkIfTargetAbsent(link, target))
                 {
-                    tally.LinksDeleted++;
+                    tally.Counts.LinksDeleted++;
                     tally.Report(new MaintenanceEvent(MaintenanceEventKind.LinkDeleted, $"{tally.Deleted} link in '{name}' to {what}, which is gone") { Repository = name });
                 }
             }
@@ -108,7 +108,7 @@ internal sealed class BlobSweeper(StorageLayout layout, CollectionTally tally)
 
             if (tally.DryRun || GuardedDelete.DeleteIfUnusedSince(temp.Path, tally.Cutoff) == DeleteOutcome.Deleted)
             {
-                tally.TempFilesDeleted++;
+                tally.Counts.TempFilesDeleted++;
                 tally.Report(new MaintenanceEvent(
                     MaintenanceEventKind.TempFileDeleted,
                     $"{tally.Deleted} temp file {Path.GetRelativePath(layout.Root, temp.Path)} ({temp.Size} bytes)"));

@@ -37,7 +37,7 @@ public sealed class GarbageCollector(StorageLayout layout, TimeProvider clock)
         }
 
         var started = clock.GetTimestamp();
-        var tally = new CollectionTally(options, reporter, clock.GetUtcNow() - options.Grace);
+        var tally = new GarbageCollectionTally(options, reporter, clock.GetUtcNow() - options.Grace);
         try
         {
             var inventory = await new StoreScanner(layout).ScanAsync(reporter, cancellationToken);

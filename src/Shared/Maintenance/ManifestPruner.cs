@@ -8,7 +8,7 @@ namespace NeonRegistry.Maintenance;
 /// removes the rest. Without it every revision is kept. With it a revision is kept when a tag reaches it, directly, as a
 /// child of a kept index or as a referrer of a kept manifest (recursively), or when it is within the grace period.
 /// </summary>
-internal sealed class ManifestPruner(StorageLayout layout, ManifestReader reader, CollectionTally tally)
+internal sealed class ManifestPruner(StorageLayout layout, ManifestReader reader, GarbageCollectionTally tally)
 {
     private const string Phase = "selecting manifests";
 
@@ -34,7 +34,7 @@ internal sealed class ManifestPruner(StorageLayout layout, ManifestReader reader
                 tally.Reporter.Progress(new MaintenanceProgress(Phase, ++done, total));
             }
 
-            tally.ManifestsKept += keep.Count(repository.Revisions.ContainsKey);
+            tally.Counts.ManifestsKept += keep.Count(repository.Revisions.ContainsKey);
             kept[repository.Name] = keep;
         }
 
@@ -97,7 +97,7 @@ internal sealed class ManifestPruner(StorageLayout layout, ManifestReader reader
             return outcome == DeleteOutcome.AlreadyGone;
         }
 
-        tally.ManifestsDeleted++;
+        tally.Counts.ManifestsDeleted++;
         tally.Report(new MaintenanceEvent(MaintenanceEventKind.ManifestDeleted, $"{tally.Deleted} manifest {repository.Name}@{digest}")
         {
             Repository = repository.Name,
@@ -110,7 +110,7 @@ internal sealed class ManifestPruner(StorageLayout layout, ManifestReader reader
             {
                 if (GuardedDelete.DeleteLinkIfTargetAbsent(layout.ReferrerLink(repository.Name, subject, digest), revision))
                 {
-                    tally.LinksDeleted++;
+                    tally.Counts.LinksDeleted++;
                 }
             }
         }

@@ -20,7 +20,7 @@ internal sealed class RepositoryChecker(ManifestReader reader, VerificationTally
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 await CheckManifestAsync(inventory, repository, digest, cancellationToken);
-                tally.ManifestsChecked++;
+                tally.Counts.ManifestsChecked++;
                 tally.Reporter.Progress(new MaintenanceProgress(Phase, ++done, total));
             }
 
@@ -77,7 +77,7 @@ internal sealed class RepositoryChecker(ManifestReader reader, VerificationTally
     {
         foreach (var (tag, digest) in repository.Tags.OrderBy(t => t.Key, StringComparer.Ordinal))
         {
-            tally.TagsChecked++;
+            tally.Counts.TagsChecked++;
             if (digest is not { } target)
             {
                 tally.Problem(MaintenanceEventKind.ContentMissing, $"tag {repository.Name}:{tag} holds no digest", repository.Name);

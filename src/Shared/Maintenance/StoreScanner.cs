@@ -4,8 +4,8 @@ using NeonRegistry.Storage;
 namespace NeonRegistry.Maintenance;
 
 /// <summary>
-/// Reads the store's directories into a <see cref="StoreInventory"/>. A file counts as a blob or a link only when
-/// <see cref="StorageLayout"/> would put that digest at exactly that path, so nothing stray is taken for content.
+/// Reads the store's directories into a <see cref="StoreInventory"/>, through <see cref="StorageLayout"/>'s walks:
+/// a file counts as a blob or a link only where the layout would put that digest, so nothing stray is taken for content.
 /// </summary>
 internal sealed class StoreScanner(StorageLayout layout)
 {
@@ -17,7 +17,7 @@ internal sealed class StoreScanner(StorageLayout layout)
     public async Task<StoreInventory> ScanAsync(IMaintenanceReporter reporter, CancellationToken cancellationToken)
     {
         var blobs = new Dictionary<Digest, StoredFile>();
-        foreach (var (digest, file) in DigestFiles(layout.BlobsRoot, layout.Blob))
+        foreach (var (digest, file) in Existing(layout.BlobFiles()))
         {
             cancellationToken.ThrowIfCancellationRequested();
             blobs[digest] = file;
@@ -27,7 +27,7 @@ internal sealed class StoreScanner(StorageLayout layout)
             }
         }
 
-        var names = FindRepositories();
+        var names = layout.Repositories(layout.HoldsLinks);
         var repositories = new List<RepositoryContents>(names.Count);
         foreach (var name in names)
         {
@@ -43,12 +43,12 @@ internal sealed class StoreScanner(StorageLayout layout)
     private async Task<RepositoryContents> ScanRepositoryAsync(RepositoryName name, CancellationToken cancellationToken)
     {
         var contents = new RepositoryContents(name);
-        foreach (var (digest, file) in DigestFiles(layout.RevisionsDirectory(name), d => layout.ManifestRevision(name, d)))
+        foreach (var (digest, file) in Existing(layout.ManifestRevisionFiles(name)))
         {
             contents.Revisions[digest] = file.LastWrite;
         }
 
-        foreach (var (digest, _) in DigestFiles(layout.LayersDirectory(name), d => layout.LayerLink(name, d)))
+        foreach (var (digest, _) in Existing(layout.LayerLinkFiles(name)))
         {
             contents.LayerLinks.Add(digest);
         }
@@ -61,54 +61,12 @@ internal sealed class StoreScanner(StorageLayout layout)
             }
         }
 
-        foreach (var subjectDirectory in Subdirectories(layout.ReferrersRoot(name)).SelectMany(a => a.EnumerateDirectories()))
+        foreach (var (subject, referrers) in layout.ReferrerFiles(name))
         {
-            var algorithm = subjectDirectory.Parent!.Name;
-            if (Digest.TryParse($"{algorithm}:{subjectDirectory.Name}", out var subject)
-                && layout.ReferrersDirectory(name, subject) == subjectDirectory.FullName)
-            {
-                contents.Referrers[subject] = DigestFiles(subjectDirectory.FullName, r => layout.ReferrerLink(name, subject, r))
-                    .Select(r => r.Digest)
-                    .ToList();
-            }
+            contents.Referrers[subject] = Existing(referrers).Select(r => r.Digest).ToList();
         }
 
         return contents;
-    }
-
-    /// <summary>Every repository, in ordinal order: each directory under repositories/ that holds links of any kind.</summary>
-    private List<RepositoryName> FindRepositories()
-    {
-        var found = new List<RepositoryName>();
-        var root = new DirectoryInfo(layout.RepositoriesRoot);
-        if (root.Exists)
-        {
-            Collect(root, prefix: "", found);
-        }
-
-        found.Sort((a, b) => string.CompareOrdinal(a.Value, b.Value));
-        return found;
-    }
-
-    private void Collect(DirectoryInfo directory, string prefix, List<RepositoryName> found)
-    {
-        foreach (var child in directory.EnumerateDirectories())
-        {
-            // Underscore directories are a repository's own links; the name grammar keeps components from starting so.
-            if (child.Name.StartsWith('_') || StorageLayout.IsHidden(child.Name))
-            {
-                continue;
-            }
-
-            var value = prefix + child.Name;
-            if (RepositoryName.TryParse(value, out var name)
-                && (Directory.Exists(layout.LayersDirectory(name)) || Directory.Exists(layout.ManifestsDirectory(name)) || Directory.Exists(layout.ReferrersRoot(name))))
-            {
-                found.Add(name);
-            }
-
-            Collect(child, value + "/", found);
-        }
     }
 
     private List<StoredFile> FindTempFiles() =>
@@ -119,30 +77,7 @@ internal sealed class StoreScanner(StorageLayout layout)
             .OfType<StoredFile>()
             .ToList();
 
-    /// <summary>
-    /// Files at <c>&lt;directory&gt;/&lt;alg&gt;/[...]/&lt;hex&gt;</c> whose digest the layout places exactly there,
-    /// and that still exist once listed.
-    /// </summary>
-    private static IEnumerable<(Digest Digest, StoredFile File)> DigestFiles(string directory, Func<Digest, string> expectedPath)
-    {
-        foreach (var algorithm in Subdirectories(directory))
-        {
-            foreach (var file in algorithm.EnumerateFiles("*", Everything))
-            {
-                if (!StorageLayout.IsHidden(file.Name)
-                    && Digest.TryParse($"{algorithm.Name}:{file.Name}", out var digest)
-                    && expectedPath(digest) == file.FullName
-                    && StoredFile.OrNull(file) is { } stored)
-                {
-                    yield return (digest, stored);
-                }
-            }
-        }
-    }
-
-    private static IEnumerable<DirectoryInfo> Subdirectories(string directory)
-    {
-        var info = new DirectoryInfo(directory);
-        return info.Exists ? info.EnumerateDirectories() : [];
-    }
+    /// <summary>The files that still exist once listed (a push may rename or delete one meanwhile).</summary>
+    private static IEnumerable<(Digest Digest, StoredFile File)> Existing(IEnumerable<(Digest Digest, FileInfo File)> files) =>
+        files.Select(f => (f.Digest, Stored: StoredFile.OrNull(f.File))).Where(f => f.Stored is not null).Select(f => (f.Digest, f.Stored!));
 }

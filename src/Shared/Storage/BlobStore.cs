@@ -6,9 +6,10 @@ namespace NeonRegistry.Storage;
 /// Content-addressed blobs, shared by all repositories, and the per-repository links that make a blob visible
 /// in a repository. A blob is only ever reached through a link: pushing or mounting it is what creates one.
 /// </summary>
-public sealed class BlobStore(StorageLayout layout)
+public sealed class BlobStore(StorageLayout layout, TimeProvider clock)
 {
     private readonly SharedStat _stats = new();
+    private readonly FileTouch _touch = new(clock);
 
     /// <summary>The committed blob as seen from <paramref name="name"/>, or null when it is not visible there.</summary>
     public BlobInfo? FindOrNull(RepositoryName name, Digest digest)
@@ -89,7 +90,7 @@ public sealed class BlobStore(StorageLayout layout)
 
         // The rename keeps the upload's time of last write, which may be long past for an upload finished late:
         // renewed first, so garbage collection never sees the blob published but old.
-        File.SetLastWriteTimeUtc(verifiedFile, DateTime.UtcNow);
+        _touch.Renew(verifiedFile);
         AtomicFile.Publish(verifiedFile, layout.Blob(digest));
     }
 
@@ -98,18 +99,13 @@ public sealed class BlobStore(StorageLayout layout)
     /// for its whole grace period, so a push that reuses an old blob while GC runs keeps it.
     /// </summary>
     /// <returns>False when the blob does not exist.</returns>
-    public bool Touch(Digest digest)
-    {
-        try
-        {
-            File.SetLastWriteTimeUtc(layout.Blob(digest), DateTime.UtcNow);
-            return true;
-        }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
-        {
-            return false;
-        }
-    }
+    public bool Touch(Digest digest) => _touch.TryRenew(layout.Blob(digest));
+
+    /// <summary>
+    /// Records that a blob was served, as its access time, for a cache's least-recently-used eviction.
+    /// </summary>
+    /// <returns>False when the blob is gone (evicted a moment ago); true when the store merely refused the write.</returns>
+    public bool TryMarkUsed(BlobInfo blob) => _touch.TryMarkRead(blob.Path);
 
     /// <summary>Stores small, already-verified content (a manifest) under its digest.</summary>
     public async Task PutAsync(Digest digest, ReadOnlyMemory<byte> content, CancellationToken cancellationToken)

@@ -16,8 +16,9 @@ namespace NeonRegistry.Storage;
 /// the revision, and one of the tag file whose content <see cref="TagCache"/> holds, each shared by the requests
 /// that arrived before it began (<see cref="SharedStat"/>).
 /// </remarks>
-public sealed class ManifestStore(StorageLayout layout, BlobStore blobs, TagStore tags, ReferrersIndex referrers, IMemoryCache cache)
+public sealed class ManifestStore(StorageLayout layout, BlobStore blobs, TagStore tags, ReferrersIndex referrers, IMemoryCache cache, TimeProvider clock)
 {
+    private readonly FileTouch _touch = new(clock);
     private readonly SharedStat _stats = new();
     private readonly TagCache _tagCache = new(layout, tags, cache, new SharedStat());
 
@@ -276,18 +277,7 @@ public sealed class ManifestStore(StorageLayout layout, BlobStore blobs, TagStor
     }
 
     /// <returns>False when the repository does not hold the manifest.</returns>
-    private bool TouchRevision(RepositoryName name, Digest digest)
-    {
-        try
-        {
-            File.SetLastWriteTimeUtc(layout.ManifestRevision(name, digest), DateTime.UtcNow);
-            return true;
-        }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
-        {
-            return false;
-        }
-    }
+    private bool TouchRevision(RepositoryName name, Digest digest) => _touch.TryRenew(layout.ManifestRevision(name, digest));
 
     private async Task<string?> ReadRevisionOrNullAsync(RepositoryName name, Digest digest, CancellationToken cancellationToken)
     {

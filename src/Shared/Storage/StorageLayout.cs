@@ -3,7 +3,8 @@ using NeonRegistry.Oci;
 namespace NeonRegistry.Storage;
 
 /// <summary>
-/// Every path in the store, and the only place that builds one. Names and digests arrive already checked
+/// Every path in the store, and the only place that builds one or reads one back (the walks that list blobs,
+/// links and repositories). Names and digests arrive already checked
 /// against the spec's grammar; <see cref="Confine"/> is the last line of defence, not the first.
 /// </summary>
 /// <remarks>
@@ -28,6 +29,9 @@ namespace NeonRegistry.Storage;
 /// </remarks>
 public sealed class StorageLayout
 {
+    // Hidden names are skipped by the default options; the walks see them and decide themselves.
+    private static readonly EnumerationOptions Everything = new() { RecurseSubdirectories = true, AttributesToSkip = 0 };
+
     public StorageLayout(string root)
     {
         Root = Path.GetFullPath(root);
@@ -91,6 +95,59 @@ public sealed class StorageLayout
     /// <summary>Where <c>verify --repair</c> moves a corrupt blob; outside blobs/, so nothing serves or collects it.</summary>
     public string QuarantinedBlob(Digest digest) => Confine(QuarantineRoot, digest.Algorithm, digest.Hex);
 
+    /// <summary>
+    /// The digest whose blob is at <paramref name="path"/>, or null for any other file (a temp file, a stray): the
+    /// inverse of <see cref="Blob"/>, so a file counts as a blob only where the layout would put it.
+    /// </summary>
+    public Digest? BlobDigestOrNull(string path)
+    {
+        var hex = Path.GetFileName(path);
+        var algorithm = Path.GetFileName(Path.GetDirectoryName(Path.GetDirectoryName(path)));
+        return !IsHidden(hex) && Digest.TryParse($"{algorithm}:{hex}", out var digest) && Blob(digest) == Path.GetFullPath(path) ? digest : null;
+    }
+
+    /// <summary>Every blob file, with its digest; files the layout would not put there are left out.</summary>
+    public IEnumerable<(Digest Digest, FileInfo File)> BlobFiles() => DigestFiles(BlobsRoot, Blob);
+
+    public IEnumerable<(Digest Digest, FileInfo File)> ManifestRevisionFiles(RepositoryName name) =>
+        DigestFiles(RevisionsDirectory(name), digest => ManifestRevision(name, digest));
+
+    public IEnumerable<(Digest Digest, FileInfo File)> LayerLinkFiles(RepositoryName name) =>
+        DigestFiles(LayersDirectory(name), digest => LayerLink(name, digest));
+
+    /// <summary>Each subject that has a referrers directory in the repository, with that directory's referrer links.</summary>
+    public IEnumerable<(Digest Subject, IEnumerable<(Digest Digest, FileInfo File)> Referrers)> ReferrerFiles(RepositoryName name)
+    {
+        foreach (var subjectDirectory in Subdirectories(ReferrersRoot(name)).SelectMany(algorithm => algorithm.EnumerateDirectories()))
+        {
+            if (Digest.TryParse($"{subjectDirectory.Parent!.Name}:{subjectDirectory.Name}", out var subject)
+                && ReferrersDirectory(name, subject) == subjectDirectory.FullName)
+            {
+                yield return (subject, DigestFiles(subjectDirectory.FullName, referrer => ReferrerLink(name, subject, referrer)));
+            }
+        }
+    }
+
+    /// <summary>
+    /// Every repository under repositories/ for which <paramref name="holds"/> is true, in ordinal order. Names nest,
+    /// so the walk goes on below a repository; underscore directories are a repository's own links and hidden ones
+    /// are temp names, so neither is a name component.
+    /// </summary>
+    public List<RepositoryName> Repositories(Func<RepositoryName, bool> holds)
+    {
+        var found = new List<RepositoryName>();
+        CollectRepositories(new DirectoryInfo(RepositoriesRoot), prefix: "", holds, found);
+        found.Sort((a, b) => string.CompareOrdinal(a.Value, b.Value));
+        return found;
+    }
+
+    /// <summary>Whether the repository holds manifests, which is what makes it one for the catalog.</summary>
+    public bool HoldsManifests(RepositoryName name) => Directory.Exists(ManifestsDirectory(name));
+
+    /// <summary>Whether the repository holds links of any kind: blobs, manifests or referrers.</summary>
+    public bool HoldsLinks(RepositoryName name) =>
+        Directory.Exists(LayersDirectory(name)) || HoldsManifests(name) || Directory.Exists(ReferrersRoot(name));
+
     public static bool IsUploadId(string value) => value.Length == 32 && value.All(char.IsAsciiHexDigitLower);
 
     /// <summary>
@@ -103,6 +160,54 @@ public sealed class StorageLayout
 
     /// <summary>True for the temp files and other hidden names that listings must not report.</summary>
     public static bool IsHidden(string fileName) => fileName.StartsWith('.');
+
+    private static void CollectRepositories(DirectoryInfo directory, string prefix, Func<RepositoryName, bool> holds, List<RepositoryName> found)
+    {
+        if (!directory.Exists)
+        {
+            return;
+        }
+
+        foreach (var child in directory.EnumerateDirectories())
+        {
+            if (child.Name.StartsWith('_') || IsHidden(child.Name))
+            {
+                continue;
+            }
+
+            var value = prefix + child.Name;
+            if (RepositoryName.TryParse(value, out var name) && holds(name))
+            {
+                found.Add(name);
+            }
+
+            CollectRepositories(child, value + "/", holds, found);
+        }
+    }
+
+    /// <summary>
+    /// Files at <c>&lt;directory&gt;/&lt;alg&gt;/[...]/&lt;hex&gt;</c> whose digest <paramref name="pathOf"/> places
+    /// exactly there. Hidden names (".tmp-") are not digests and are left out.
+    /// </summary>
+    private static IEnumerable<(Digest Digest, FileInfo File)> DigestFiles(string directory, Func<Digest, string> pathOf)
+    {
+        foreach (var algorithm in Subdirectories(directory))
+        {
+            foreach (var file in algorithm.EnumerateFiles("*", Everything))
+            {
+                if (!IsHidden(file.Name) && Digest.TryParse($"{algorithm.Name}:{file.Name}", out var digest) && pathOf(digest) == file.FullName)
+                {
+                    yield return (digest, file);
+                }
+            }
+        }
+    }
+
+    private static IEnumerable<DirectoryInfo> Subdirectories(string directory)
+    {
+        var info = new DirectoryInfo(directory);
+        return info.Exists ? info.EnumerateDirectories() : [];
+    }
 
     private static string Confine(string parent, params string[] parts)
     {

@@ -1,3 +1,4 @@
+using NeonRegistry.Maintenance;
 using NeonRegistry.Oci;
 using NeonRegistry.Tests.Support;
 
@@ -66,6 +67,43 @@ public sealed class UsageRenewalTests : IDisposable
         Assert.False(_store.Blobs.Touch(digest));
         Assert.Empty(_store.Files());
     }
+
+    [Fact]
+    public async Task Touches_RenewOnTheStoresClock()
+    {
+        var now = DateTimeOffset.UtcNow.AddDays(30);
+        using var store = new TempStore(new FixedClock(now));
+        var builder = new StoreBuilder(store);
+        var child = await builder.ImageAsync(App, tag: null, [builder.RandomBytes(64)]);
+        FileAges.Backdate(store.Root, Old);
+
+        await builder.IndexAsync(App, "multi", [child]);
+
+        AssertAt(now, store.Layout.Blob(child.Digest));
+        AssertAt(now, store.Layout.ManifestRevision(App, child.Digest));
+    }
+
+    [Fact]
+    public async Task GarbageCollection_OnTheStoresClock_KeepsWhatAPushRenewed()
+    {
+        // Collector and stores share one clock, a month ahead of the wall's: a push renews the blob to that clock's
+        // now, so the grace period protects it; renewed on the wall clock, it would look a month old and go.
+        var clock = new FixedClock(DateTimeOffset.UtcNow.AddDays(30));
+        using var store = new TempStore(clock);
+        var content = new StoreBuilder(store).RandomBytes(64);
+        var digest = await store.PushBlobAsync(App, content);
+        FileAges.Backdate(store.Root, Old);
+
+        await store.PushBlobAsync(Other, content);
+        store.Blobs.Unlink(App, digest);
+        store.Blobs.Unlink(Other, digest);
+        await new GarbageCollector(store.Layout, clock).RunAsync(new GarbageCollectionOptions { Grace = TimeSpan.FromDays(1) }, NullMaintenanceReporter.Instance, CancellationToken.None);
+
+        Assert.True(store.Blobs.Exists(digest));
+    }
+
+    private static void AssertAt(DateTimeOffset expected, string path) =>
+        Assert.InRange(File.GetLastWriteTimeUtc(path), expected.UtcDateTime.AddSeconds(-1), expected.UtcDateTime.AddSeconds(1));
 
     private static void AssertRecent(string path) =>
         Assert.InRange(DateTime.UtcNow - File.GetLastWriteTimeUtc(path), TimeSpan.FromMinutes(-1), TimeSpan.FromMinutes(1));

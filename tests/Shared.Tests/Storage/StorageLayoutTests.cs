@@ -20,6 +20,23 @@ public sealed class StorageLayoutTests
     }
 
     [Fact]
+    public void BlobDigestOrNull_BlobPath_IsItsDigest()
+    {
+        var digest = Digest.Parse("sha512:" + Sha512Hex);
+
+        Assert.Equal(digest, _layout.BlobDigestOrNull(_layout.Blob(digest)));
+    }
+
+    [Theory]
+    [InlineData("sha256", "e3", ".tmp-0123")]
+    [InlineData("sha256", "00", Sha256Hex)]
+    [InlineData("md5", "e3", Sha256Hex)]
+    public void BlobDigestOrNull_FileTheLayoutWouldNotPutThere_IsNull(string algorithm, string shard, string name)
+    {
+        Assert.Null(_layout.BlobDigestOrNull(Path.Combine(_layout.BlobsRoot, algorithm, shard, name)));
+    }
+
+    [Fact]
     public void Repository_NestedName_NestsDirectories()
     {
         var path = _layout.Repository(RepositoryName.Parse("library/ubuntu"));

@@ -25,7 +25,7 @@ public sealed class TagCacheTests : IDisposable
     {
         var (first, firstContent) = await _store.PushImageAsync(App, "v1");
         var (second, secondContent) = await _store.PushImageAsync(App, "v2");
-        var other = new ManifestStore(_store.Layout, _store.Blobs, new TagStore(_store.Layout), _store.Referrers, new MemoryCache(new MemoryCacheOptions { SizeLimit = 1024 * 1024 }));
+        var other = new ManifestStore(_store.Layout, _store.Blobs, new TagStore(_store.Layout), _store.Referrers, new MemoryCache(new MemoryCacheOptions { SizeLimit = 1024 * 1024 }), TimeProvider.System);
         await _store.Manifests.PutAsync(App, Reference.Parse("moving"), firstContent, MediaTypes.OciManifest, CancellationToken.None);
         await Task.Delay(Rest);
         Assert.Equal(first, (await GetAsync(_store.Manifests, "moving"))?.Digest);

@@ -10,20 +10,24 @@ namespace NeonRegistry.Tests.Support;
 /// </summary>
 public sealed class TempStore : IDisposable
 {
-    public TempStore()
+    /// <param name="clock">The stores' clock, which their touches renew file ages by; the system's by default.</param>
+    public TempStore(TimeProvider? clock = null)
     {
+        Clock = clock ?? TimeProvider.System;
         Root = Path.Combine(Path.GetTempPath(), "neon-registry-unit", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(Root);
         Layout = new StorageLayout(Root);
-        Blobs = new BlobStore(Layout);
+        Blobs = new BlobStore(Layout, Clock);
         Tags = new TagStore(Layout);
         Referrers = new ReferrersIndex(Layout);
-        Manifests = new ManifestStore(Layout, Blobs, Tags, Referrers, new MemoryCache(new MemoryCacheOptions { SizeLimit = 64 * 1024 * 1024 }));
+        Manifests = new ManifestStore(Layout, Blobs, Tags, Referrers, new MemoryCache(new MemoryCacheOptions { SizeLimit = 64 * 1024 * 1024 }), Clock);
         Uploads = new UploadStore(Layout, Blobs);
         Catalog = new RepositoryCatalog(Layout);
     }
 
     public string Root { get; }
+
+    public TimeProvider Clock { get; }
 
     public StorageLayout Layout { get; }
 

@@ -2,7 +2,7 @@ using NeonRegistry.Api;
 using NeonRegistry.Configuration;
 using NeonRegistry.Oci;
 
-namespace NeonRegistry.Proxy;
+namespace NeonRegistry.Auth;
 
 /// <summary>
 /// containerd names the registry it means in <c>?ns=</c> when it uses a mirror. A cache answers only for its own
