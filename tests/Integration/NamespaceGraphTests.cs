@@ -10,16 +10,6 @@ namespace NeonRegistry.Integration;
 /// </summary>
 public sealed partial class NamespaceGraphTests
 {
-    /// <summary>
-    /// Edges known and being removed (the blob-intake move takes BlobFill out of Content and Api); each names the
-    /// one file allowed to carry it, so no other file adds to it meanwhile.
-    /// </summary>
-    private static readonly HashSet<(string From, string To, string File)> Pending =
-    [
-        ("Api", "Proxy", "FollowFillResult.cs"),
-        ("Content", "Proxy", "BlobContent.cs"),
-    ];
-
     [Fact]
     public void CacheFolders_DependOnEachOther_WithoutCycle()
     {
@@ -50,7 +40,7 @@ public sealed partial class NamespaceGraphTests
                 var used = UsingDirective().Matches(text).Select(match => match.Groups[1].Value)
                     .Concat(QualifiedName().Matches(text).Where(match => types.TryGetValue(match.Groups[1].Value, out var declared) && declared.Contains(match.Groups[2].Value))
                         .Select(match => match.Groups[1].Value));
-                foreach (var to in used.Where(to => to != from && graph.ContainsKey(to) && !Pending.Contains((from, to, Path.GetFileName(file)))))
+                foreach (var to in used.Where(to => to != from && graph.ContainsKey(to)))
                 {
                     if (!graph[from].TryGetValue(to, out var files))
                     {

@@ -34,7 +34,8 @@ internal sealed partial class PullThroughBlobs(
                 cached = blobs.FindOrNull(name, digest);
             }
 
-            if (cached is not null && TryMarkUsed(cached))
+            // Marking the use orders LRU eviction; false when the blob was evicted a moment ago (then it is fetched again).
+            if (cached is not null && blobs.TryMarkUsed(cached))
             {
                 return BlobContent.Committed(cached, CacheStatus.Hit, lease);
             }
@@ -144,25 +145,6 @@ internal sealed partial class PullThroughBlobs(
         else
         {
             LogFillFailed(logger, name, digest.ToString(), fill.Failure?.Message);
-        }
-    }
-
-    /// <summary>Records the use for LRU eviction; false when the blob was evicted a moment ago (then it is fetched again).</summary>
-    private bool TryMarkUsed(BlobInfo blob)
-    {
-        try
-        {
-            File.SetLastAccessTimeUtc(blob.Path, clock.GetUtcNow().UtcDateTime);
-            return true;
-        }
-        catch (FileNotFoundException)
-        {
-            return false;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            // A store that turned read-only or full still serves what it holds; only the eviction order suffers.
-            return true;
         }
     }
 
