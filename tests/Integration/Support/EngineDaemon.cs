@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace NeonRegistry.Integration.Support;
 
 /// <summary>
@@ -10,34 +8,25 @@ public sealed class EngineDaemon
 {
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(30);
 
-    private readonly Process _process;
+    private readonly ExternalCommand _command;
 
-    private EngineDaemon(Process process, string logPath)
+    private EngineDaemon(ExternalCommand command, string logPath)
     {
-        _process = process;
+        _command = command;
         LogPath = logPath;
     }
 
     public string LogPath { get; }
 
-    public bool HasExited => _process.HasExited;
-
     public static EngineDaemon Start(string program, IEnumerable<string> arguments, string logPath)
     {
-        // Through the shell, so that the output goes straight to the file and nothing in this process has to drain it.
-        var start = new ProcessStartInfo("/bin/sh") { UseShellExecute = false, RedirectStandardInput = true };
-        start.ArgumentList.Add("-c");
-        start.ArgumentList.Add("exec \"$0\" \"$@\" >>\"$NEON_DAEMON_LOG\" 2>&1");
-        start.ArgumentList.Add(program);
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        start.Environment["NEON_DAEMON_LOG"] = logPath;
-        var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {program}");
-        process.StandardInput.Close();
-        return new EngineDaemon(process, logPath);
+        // Through the shell, so that the output goes straight to the file and no pipe of this process is held by
+        // the engine's own children (shims) for the rest of the run.
+        var command = ExternalCommand.Start(
+            "/bin/sh",
+            ["-c", "exec \"$0\" \"$@\" >>\"$NEON_DAEMON_LOG\" 2>&1", program, .. arguments],
+            new Dictionary<string, string?> { ["NEON_DAEMON_LOG"] = logPath });
+        return new EngineDaemon(command, logPath);
     }
 
     /// <summary>The last lines of its log, for a skip reason or a failure message.</summary>
@@ -57,7 +46,7 @@ public sealed class EngineDaemon
     public async Task<bool> WaitUntilAsync(Func<Task<bool>> ready, TimeSpan timeout)
     {
         var deadline = DateTime.UtcNow + timeout;
-        while (DateTime.UtcNow < deadline && !_process.HasExited)
+        while (DateTime.UtcNow < deadline && !_command.HasExited)
         {
             if (await ready())
             {
@@ -72,21 +61,15 @@ public sealed class EngineDaemon
 
     public async Task StopAsync()
     {
-        if (!_process.HasExited)
+        try
         {
-            await ExternalCommand.RunAsync("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
-            using var wait = new CancellationTokenSource(StopTimeout);
-            try
-            {
-                await _process.WaitForExitAsync(wait.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                _process.Kill(entireProcessTree: true);
-                await _process.WaitForExitAsync();
-            }
+            await _command.StopAsync(StopTimeout);
+        }
+        catch (TimeoutException)
+        {
+            // Killed instead: the run goes on without it.
         }
 
-        _process.Dispose();
+        await _command.DisposeAsync();
     }
 }

@@ -42,12 +42,7 @@ public sealed class ScratchCheckout : IDisposable
     public Task WriteAsync(string relativePath, string content) => File.WriteAllTextAsync(System.IO.Path.Combine(Path, relativePath), content);
 
     /// <summary>Runs git in the checkout and returns its trimmed output; a failure fails the test.</summary>
-    public async Task<string> GitAsync(params string[] arguments)
-    {
-        var result = await ExternalCommand.RunAsync("git", arguments, GitEnvironment, Path);
-        Assert.True(result.ExitCode == 0, $"git {string.Join(' ', arguments)}: {result}");
-        return result.Stdout.Trim();
-    }
+    public async Task<string> GitAsync(params string[] arguments) => (await ExternalCommand.RunAsync("git", arguments, GitEnvironment, Path)).EnsureSuccess().Stdout.Trim();
 
     public void Dispose() => TempDirectory.Delete(Path);
 }
