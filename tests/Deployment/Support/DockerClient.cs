@@ -1,4 +1,6 @@
-namespace NeonRegistry.Integration.Support;
+using NeonRegistry.Integration.Support;
+
+namespace NeonRegistry.Deployment.Support;
 
 /// <summary>
 /// The docker CLI of a <see cref="DockerEngine"/>, with a DOCKER_CONFIG of its own, so its logins are its own.
