@@ -18,8 +18,7 @@ public sealed class ExternalCommand : IAsyncDisposable
     public const int SigInt = 2;
     public const int SigTerm = 15;
 
-    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(60);
-
+    private static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan KillTimeout = TimeSpan.FromSeconds(15);
     private static readonly ConcurrentDictionary<Process, byte> Running = new();
 
@@ -107,7 +106,7 @@ public sealed class ExternalCommand : IAsyncDisposable
         Action<string>? onLine = null,
         bool readStdout = true)
     {
-        var start = new ProcessStartInfo(program)
+        var start = new ProcessStartInfo(program, arguments)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -115,11 +114,6 @@ public sealed class ExternalCommand : IAsyncDisposable
             UseShellExecute = false,
             WorkingDirectory = workingDirectory ?? "",
         };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
         foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
         {
             if (value is null)

@@ -1,3 +1,5 @@
+using System.Text;
+
 namespace NeonRegistry.Integration.Support;
 
 /// <summary>
@@ -28,13 +30,12 @@ public sealed class MaintenanceProcess : IAsyncDisposable
     /// <summary>Ctrl-C, as a terminal delivers it.</summary>
     public void Interrupt() => _command.Signal(ExternalCommand.SigInt);
 
-    /// <summary>Reads the rest of stdout and waits for the process to end.</summary>
-    public async Task<(int ExitCode, string RestOfStdout, string Stderr)> WaitAsync(TimeSpan timeout)
+    /// <summary>Reads the rest of stdout and waits for the process to end; the result's stdout is what the test had not read.</summary>
+    public async Task<CommandResult> WaitAsync(TimeSpan timeout)
     {
         using var cancellation = new CancellationTokenSource(timeout);
         var rest = await Stdout.ReadToEndAsync(cancellation.Token);
-        var result = await _command.WaitAsync(timeout);
-        return (result.ExitCode, rest, result.Stderr);
+        return await _command.WaitAsync(timeout) with { StdoutBytes = Encoding.UTF8.GetBytes(rest) };
     }
 
     public ValueTask DisposeAsync() => _command.DisposeAsync();
