@@ -36,7 +36,7 @@ public sealed class LoginThrottleTests
         await using var server = await RegistryServer.StartAsync();
         await server.Client.PushImageAsync("private/app", "v1");
 
-        var anonymous = new List<SkopeoResult>();
+        var anonymous = new List<CommandResult>();
         for (var i = 0; i < LoginThrottleLimit; i++)
         {
             anonymous.Add(await Skopeo.RunAsync(["inspect", "--raw", "--tls-verify=false", "--no-creds", $"docker://{server.Authority}/private/app:v1"]));

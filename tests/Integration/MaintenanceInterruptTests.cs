@@ -26,7 +26,7 @@ public sealed class MaintenanceInterruptTests
             WriteGarbage(new StorageLayout(store));
             StoreFiles.Backdate(store, TimeSpan.FromHours(2));
 
-            using var process = MaintenanceProcess.Start(store, "garbage-collect");
+            await using var process = MaintenanceProcess.Start(store, "garbage-collect");
 
             // Read a little, then stop reading: the process fills the pipe and blocks mid-sweep until read again.
             for (var i = 0; i < 10; i++)

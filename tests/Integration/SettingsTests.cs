@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using NeonRegistry.Integration.Support;
 
 namespace NeonRegistry.Integration;
@@ -52,5 +53,18 @@ public sealed class SettingsTests
         Assert.Contains(expected, line);
         Assert.DoesNotContain("listening", stdout);
         Assert.False(Directory.Exists(Valid["STORAGE_PATH"]));
+    }
+
+    /// <summary>
+    /// README's settings tables are the one list of names the tests clear from every child's environment, so they
+    /// must name every setting the registry reads: the names quoted in the one file that reads settings.
+    /// </summary>
+    [Fact]
+    public void Readme_SettingsTables_NameEverySettingTheRegistryReads()
+    {
+        var source = File.ReadAllText(RepositoryRoot.File("src/Cache/Configuration/EnvironmentSettings.cs"));
+        var read = Regex.Matches(source, "\"([A-Z][A-Z0-9_]+)\"").Select(m => m.Groups[1].Value).Distinct();
+
+        Assert.Equal(read.Order(StringComparer.Ordinal), RegistrySettings.Names.Order(StringComparer.Ordinal));
     }
 }

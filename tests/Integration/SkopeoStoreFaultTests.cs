@@ -45,7 +45,7 @@ public sealed class SkopeoStoreFaultTests : IDisposable
         Assert.Contains($"'{store.Path}/uploads", registry.Output);
     }
 
-    private async Task<SkopeoResult> PushAsync(RegistryProcess registry, TestImage image)
+    private async Task<CommandResult> PushAsync(RegistryProcess registry, TestImage image)
     {
         var source = new OciLayoutWriter(Path.Combine(_work, Guid.NewGuid().ToString("N")));
         source.AddImage(image);

@@ -96,18 +96,13 @@ public sealed class CephCluster : IAsyncLifetime
 
     // A run that ends without disposing its fixtures (aborted, or a crash) must not leave daemons and mounts.
     private void TearDownOnExit(object? sender, EventArgs e) =>
-        Process.Start(new ProcessStartInfo("bash", [Script, "down", _directory]) { UseShellExecute = false })?.WaitForExit(30_000);
+        ExternalCommand.Start("bash", [Script, "down", _directory]).ExitedAsync().Wait(TimeSpan.FromSeconds(30));
 
     private async Task<CommandResult> RunScriptAsync(string command, int node)
     {
         SkipUnlessRunning();
         var result = await ExternalCommand.RunAsync("bash", [Script, command, _directory, node.ToString(System.Globalization.CultureInfo.InvariantCulture)], timeout: TimeSpan.FromMinutes(1));
-        if (result.ExitCode != 0)
-        {
-            throw new XunitException($"ceph-cluster.sh {command} {node}: {result}");
-        }
-
-        return result;
+        return result.EnsureSuccess();
     }
 
     private static bool OnPath(string program) =>

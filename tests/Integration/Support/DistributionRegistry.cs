@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 
@@ -18,14 +17,14 @@ public sealed class DistributionRegistry : IAsyncDisposable
     /// <summary>The service name in token mode: the registry's Bearer challenge names it, and tokens carry it as their audience.</summary>
     public const string TokenService = "neon-test-registry";
 
-    private readonly Process _process;
+    private readonly ExternalCommand _command;
     private readonly string _directory;
 
     private readonly bool _tokenAuth;
 
-    private DistributionRegistry(Process process, string directory, Uri baseAddress, bool tokenAuth)
+    private DistributionRegistry(ExternalCommand command, string directory, Uri baseAddress, bool tokenAuth)
     {
-        _process = process;
+        _command = command;
         _directory = directory;
         _tokenAuth = tokenAuth;
         BaseAddress = baseAddress;
@@ -93,15 +92,7 @@ public sealed class DistributionRegistry : IAsyncDisposable
             auth:
             {authSection}
             """);
-        var start = new ProcessStartInfo(Executable, ["serve", config])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        var process = Process.Start(start)!;
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        var process = ExternalCommand.Start(Executable, ["serve", config]);
         var registry = new DistributionRegistry(process, directory, new Uri($"http://127.0.0.1:{port}"), tokenAuth);
         await registry.WaitUntilServingAsync();
         return registry;
@@ -110,16 +101,7 @@ public sealed class DistributionRegistry : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();
-        try
-        {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
-        }
-        catch (InvalidOperationException)
-        {
-        }
-
-        _process.Dispose();
+        await _command.DisposeAsync();
         TempDirectory.Delete(_directory);
     }
 
@@ -128,9 +110,9 @@ public sealed class DistributionRegistry : IAsyncDisposable
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (DateTime.UtcNow < deadline)
         {
-            if (_process.HasExited)
+            if (_command.HasExited)
             {
-                throw new InvalidOperationException($"docker-registry exited with {_process.ExitCode}");
+                throw new InvalidOperationException($"docker-registry exited before it served /v2/:\n{_command.Output}");
             }
 
             try
@@ -152,7 +134,7 @@ public sealed class DistributionRegistry : IAsyncDisposable
             await Task.Delay(100);
         }
 
-        throw new TimeoutException("docker-registry did not serve /v2/ within 30 s");
+        throw new TimeoutException($"docker-registry did not serve /v2/ within 30 s:\n{_command.Output}");
     }
 
     private static int FreePort()

@@ -1,5 +1,4 @@
-using System.Diagnostics;
-using System.Runtime.InteropServices;
+using System.Text;
 
 namespace NeonRegistry.Integration.Support;
 
@@ -8,78 +7,36 @@ namespace NeonRegistry.Integration.Support;
 /// only a real process shows: signals. The test reads stdout at its own pace: a process that writes faster than it
 /// is read blocks on the full pipe, which pins it mid-run for as long as the test likes.
 /// </summary>
-public sealed class MaintenanceProcess : IDisposable
+public sealed class MaintenanceProcess : IAsyncDisposable
 {
-    private const int SigInt = 2;
+    // Only what the dotnet host needs, and the store: no login or secret, which maintenance must not require.
+    private static readonly string[] Inherited = ["PATH", "HOME", "DOTNET_ROOT", "TMPDIR"];
 
-    private readonly Process _process;
-    private readonly Task<string> _stderr;
+    private readonly ExternalCommand _command;
 
-    private MaintenanceProcess(Process process)
-    {
-        _process = process;
-        _stderr = process.StandardError.ReadToEndAsync();
-    }
+    private MaintenanceProcess(ExternalCommand command) => _command = command;
 
-    public StreamReader Stdout => _process.StandardOutput;
+    public StreamReader Stdout => _command.StandardOutput;
 
     public static MaintenanceProcess Start(string storagePath, params string[] arguments)
     {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(RegistryCommand.Binary);
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        // Only what the dotnet host needs, and the store: no login or secret, which maintenance must not require.
-        var inherited = new[] { "PATH", "HOME", "DOTNET_ROOT", "TMPDIR" }
-            .Select(name => (name, value: Environment.GetEnvironmentVariable(name)))
-            .Where(v => v.value is not null)
-            .ToList();
-        start.Environment.Clear();
-        foreach (var (name, value) in inherited)
-        {
-            start.Environment[name] = value;
-        }
-
-        start.Environment["STORAGE_PATH"] = storagePath;
-        return new MaintenanceProcess(Process.Start(start)!);
+        var environment = Environment.GetEnvironmentVariables().Keys.Cast<string>()
+            .Where(name => !Inherited.Contains(name))
+            .ToDictionary(name => name, _ => (string?)null);
+        environment["STORAGE_PATH"] = storagePath;
+        return new MaintenanceProcess(ExternalCommand.Start("dotnet", [RegistryCommand.Binary, .. arguments], environment, readStdout: false));
     }
 
     /// <summary>Ctrl-C, as a terminal delivers it.</summary>
-    public void Interrupt()
-    {
-        if (kill(_process.Id, SigInt) != 0)
-        {
-            throw new InvalidOperationException($"kill({_process.Id}, SIGINT) failed: errno {Marshal.GetLastWin32Error()}");
-        }
-    }
+    public void Interrupt() => _command.Signal(ExternalCommand.SigInt);
 
-    /// <summary>Reads the rest of stdout and waits for the process to end.</summary>
-    public async Task<(int ExitCode, string RestOfStdout, string Stderr)> WaitAsync(TimeSpan timeout)
+    /// <summary>Reads the rest of stdout and waits for the process to end; the result's stdout is what the test had not read.</summary>
+    public async Task<CommandResult> WaitAsync(TimeSpan timeout)
     {
         using var cancellation = new CancellationTokenSource(timeout);
         var rest = await Stdout.ReadToEndAsync(cancellation.Token);
-        await _process.WaitForExitAsync(cancellation.Token);
-        return (_process.ExitCode, rest, await _stderr);
+        return await _command.WaitAsync(timeout) with { StdoutBytes = Encoding.UTF8.GetBytes(rest) };
     }
 
-    public void Dispose()
-    {
-        if (!_process.HasExited)
-        {
-            _process.Kill(entireProcessTree: true);
-        }
-
-        _process.Dispose();
-    }
-
-    [DllImport("libc", SetLastError = true)]
-    private static extern int kill(int pid, int signal);
+    public ValueTask DisposeAsync() => _command.DisposeAsync();
 }

@@ -1,3 +1,4 @@
+using System.Text;
 using Microsoft.Extensions.Configuration;
 using NeonRegistry.Commands;
 
@@ -9,7 +10,7 @@ namespace NeonRegistry.Integration.Support;
 /// </summary>
 public static class MaintenanceRun
 {
-    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(
+    public static async Task<CommandResult> RunAsync(
         string storagePath,
         string[] arguments,
         bool terminal = false,
@@ -22,6 +23,6 @@ public static class MaintenanceRun
         using var error = new StringWriter();
         var console = new MaintenanceConsole(output, error, terminal, PlainInterval: TimeSpan.Zero);
         var exitCode = await MaintenanceCommands.RunAsync(arguments, configuration, console, cancellationToken);
-        return (exitCode, output.ToString(), error.ToString());
+        return new CommandResult(string.Join(' ', arguments.Prepend("neon-registry")), exitCode, Encoding.UTF8.GetBytes(output.ToString()), error.ToString());
     }
 }

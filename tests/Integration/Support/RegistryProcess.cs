@@ -1,7 +1,4 @@
-using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Runtime.InteropServices;
-using System.Text;
 using System.Text.RegularExpressions;
 
 namespace NeonRegistry.Integration.Support;
@@ -17,34 +14,12 @@ public sealed partial class RegistryProcess : IAsyncDisposable
 
     private static readonly TimeSpan ExitTimeout = TimeSpan.FromSeconds(15);
 
-    // Settings the registry reads (or will read) by flat name; cleared from the inherited environment so a
-    // developer's shell cannot change what the tests run against.
-    private static readonly string[] RegistrySettings =
-        ["SECRET", "STORAGE_PATH", "PORT", "DELETE_ENABLED", "USERNAME", "PASSWORD", "LOG_LEVEL", "LOG_FORMAT", "READ_ONLY", "REMOTE_URL", "USER", "HOST", "HTPASSWD_FILE", "LISTEN_ADDRESS", "MAX_CONNECTIONS", "ASPNETCORE_URLS", "ASPNETCORE_HTTP_PORTS"];
-
-    // Children still running when the test host exits (a failed or aborted run) are killed rather than orphaned.
-    private static readonly ConcurrentDictionary<Process, byte> Running = new();
-
-    private readonly Process _process;
-    private readonly StringBuilder _output = new();
     private readonly TaskCompletionSource<Uri> _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly bool _ownsStorage;
-    private bool _started;
+    private ExternalCommand _command = null!;
 
-    static RegistryProcess()
+    private RegistryProcess(string storagePath, bool ownsStorage)
     {
-        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
-        {
-            foreach (var process in Running.Keys)
-            {
-                TryKill(process);
-            }
-        };
-    }
-
-    private RegistryProcess(Process process, string storagePath, bool ownsStorage)
-    {
-        _process = process;
         StoragePath = storagePath;
         _ownsStorage = ownsStorage;
     }
@@ -56,19 +31,10 @@ public sealed partial class RegistryProcess : IAsyncDisposable
     public string StoragePath { get; }
 
     /// <summary>The registry's process id (a launcher such as prlimit or unshare execs it, so keeps its id).</summary>
-    public int Id => _process.Id;
+    public int Id => _command.Id;
 
     /// <summary>Everything the child wrote to stdout and stderr so far.</summary>
-    public string Output
-    {
-        get
-        {
-            lock (_output)
-            {
-                return _output.ToString();
-            }
-        }
-    }
+    public string Output => _command.Output;
 
     /// <param name="storagePath">A store to share with other instances; a fresh temp directory (deleted on dispose) when null.</param>
     /// <param name="secret">SECRET; instances that should continue each other's uploads need the same one.</param>
@@ -86,31 +52,20 @@ public sealed partial class RegistryProcess : IAsyncDisposable
         var ownsStorage = storagePath is null;
         storagePath ??= TempDirectory.Create("store");
         string[] command = [.. launcher ?? [], DotnetHost(), HostAssembly(), .. urls is null ? Array.Empty<string>() : ["--urls", urls]];
-        var start = new ProcessStartInfo(command[0], command[1..])
-        {
-            WorkingDirectory = AppContext.BaseDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var name in RegistrySettings)
-        {
-            start.Environment.Remove(name);
-        }
-
-        start.Environment["SECRET"] = secret;
-        start.Environment["STORAGE_PATH"] = storagePath;
-        start.Environment["USERNAME"] = RegistryServer.Username;
-        start.Environment["PASSWORD"] = RegistryServer.Password;
+        var environment = RegistrySettings.Cleared();
+        environment["SECRET"] = secret;
+        environment["STORAGE_PATH"] = storagePath;
+        environment["USERNAME"] = RegistryServer.Username;
+        environment["PASSWORD"] = RegistryServer.Password;
         foreach (var (name, value) in settings ?? new Dictionary<string, string>())
         {
-            start.Environment[name] = value;
+            environment[name] = value;
         }
 
-        var registry = new RegistryProcess(new Process { StartInfo = start, EnableRaisingEvents = true }, storagePath, ownsStorage);
+        var registry = new RegistryProcess(storagePath, ownsStorage);
         try
         {
-            await registry.LaunchAsync(startTimeout ?? DefaultStartTimeout);
+            await registry.LaunchAsync(command, environment, startTimeout ?? DefaultStartTimeout);
         }
         catch
         {
@@ -122,43 +77,11 @@ public sealed partial class RegistryProcess : IAsyncDisposable
     }
 
     /// <summary>SIGKILL: the process dies at whatever instruction it is on, with no shutdown code run. Returns once it is gone.</summary>
-    public void Kill()
-    {
-        TryKill(_process);
-        if (!_process.WaitForExit(ExitTimeout))
-        {
-            throw new TimeoutException($"registry process {_process.Id} did not die within {ExitTimeout} of SIGKILL");
-        }
-
-        Running.TryRemove(_process, out _);
-    }
+    public void Kill() => _command.Kill();
 
     /// <summary>SIGTERM, as an orchestrator stops a container: ASP.NET drains requests and exits.</summary>
     /// <returns>The exit status.</returns>
-    public async Task<int> StopAsync()
-    {
-        if (!_process.HasExited)
-        {
-            if (OperatingSystem.IsWindows() || Signals.Terminate(_process.Id) != 0)
-            {
-                TryKill(_process);
-            }
-
-            using var timeout = new CancellationTokenSource(ExitTimeout);
-            try
-            {
-                await _process.WaitForExitAsync(timeout.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                Kill();
-                throw new TimeoutException($"registry process {_process.Id} did not stop within {ExitTimeout} of SIGTERM; it was killed. Output:\n{Output}");
-            }
-        }
-
-        Running.TryRemove(_process, out _);
-        return _process.ExitCode;
-    }
+    public Task<int> StopAsync() => _command.StopAsync(ExitTimeout);
 
     /// <summary>Stops the process gracefully (killing it if it hangs) and deletes the store if this instance owns it.</summary>
     public async ValueTask DisposeAsync()
@@ -166,7 +89,7 @@ public sealed partial class RegistryProcess : IAsyncDisposable
         Client?.Dispose();
         try
         {
-            if (_started)
+            if (_command is not null)
             {
                 await StopAsync();
             }
@@ -177,7 +100,11 @@ public sealed partial class RegistryProcess : IAsyncDisposable
         }
         finally
         {
-            _process.Dispose();
+            if (_command is not null)
+            {
+                await _command.DisposeAsync();
+            }
+
             if (_ownsStorage)
             {
                 TempDirectory.Delete(StoragePath);
@@ -185,26 +112,16 @@ public sealed partial class RegistryProcess : IAsyncDisposable
         }
     }
 
-    private async Task LaunchAsync(TimeSpan timeout)
+    private async Task LaunchAsync(string[] command, IReadOnlyDictionary<string, string?> environment, TimeSpan timeout)
     {
-        _process.OutputDataReceived += (_, e) => OnLine(e.Data);
-        _process.ErrorDataReceived += (_, e) => OnLine(e.Data);
-        // So the output of a process that died under a test says how (137 is SIGKILL, 143 SIGTERM).
-        _process.Exited += (_, _) => OnLine($"[neon-registry exited with status {_process.ExitCode}]");
-        _process.Start();
-        _started = true;
-        Running.TryAdd(_process, 0);
-        _process.BeginOutputReadLine();
-        _process.BeginErrorReadLine();
-
-        // Completes only once the output is read to its end too, so a failure message holds all of it.
-        var exited = _process.WaitForExitAsync();
+        _command = ExternalCommand.Start(command[0], command[1..], environment, AppContext.BaseDirectory, OnLine);
+        var exited = _command.ExitedAsync();
         using var timer = new CancellationTokenSource();
         var first = await Task.WhenAny(_listening.Task, exited, Task.Delay(timeout, timer.Token));
         timer.Cancel();
         if (first == exited)
         {
-            throw new InvalidOperationException($"the registry exited with status {_process.ExitCode} before it listened. Output:\n{Output}");
+            throw new InvalidOperationException($"the registry exited before it listened. Output:\n{Output}");
         }
 
         if (first != _listening.Task)
@@ -221,35 +138,13 @@ public sealed partial class RegistryProcess : IAsyncDisposable
         };
     }
 
-    private void OnLine(string? line)
+    private void OnLine(string line)
     {
-        if (line is null)
-        {
-            return;
-        }
-
-        lock (_output)
-        {
-            _output.AppendLine(line);
-        }
-
         if (ListeningLine().Match(line) is { Success: true } match)
         {
             // A registry listening on every address is reached over loopback.
             var host = match.Groups["host"].Value is "[::]" or "0.0.0.0" ? "127.0.0.1" : match.Groups["host"].Value;
             _listening.TrySetResult(new Uri($"http://{host}:{match.Groups["port"].Value}"));
-        }
-    }
-
-    private static void TryKill(Process process)
-    {
-        try
-        {
-            process.Kill(entireProcessTree: true);
-        }
-        catch (InvalidOperationException)
-        {
-            // Already exited.
         }
     }
 
@@ -283,14 +178,4 @@ public sealed partial class RegistryProcess : IAsyncDisposable
     // Kestrel's own "Now listening" line comes first; the registry's line also confirms the store it opened.
     [GeneratedRegex(@"neon-registry [a-z -]*?(of \S+ )?listening on \\?""?http://(?<host>127\.0\.0\.1|0\.0\.0\.0|\[::1?\]):(?<port>\d+)")]
     private static partial Regex ListeningLine();
-
-    private static class Signals
-    {
-        private const int SigTerm = 15;
-
-        public static int Terminate(int pid) => kill(pid, SigTerm);
-
-        [DllImport("libc", SetLastError = true)]
-        private static extern int kill(int pid, int signal);
-    }
 }

@@ -1,12 +1,9 @@
-using System.Diagnostics;
-using Xunit.Sdk;
-
 namespace NeonRegistry.Integration.Support;
 
 /// <summary>
 /// Runs the real skopeo against a test registry. The registry speaks plain HTTP, so every call turns TLS
 /// verification off and skips the signature policy, and logs in as the test user; a run that fails or hangs
-/// fails the test with skopeo's stderr.
+/// fails the test with skopeo's output.
 /// </summary>
 public static class Skopeo
 {
@@ -20,7 +17,7 @@ public static class Skopeo
 
     /// <summary>The manifest exactly as the registry serves it (<c>skopeo inspect --raw</c>).</summary>
     public static async Task<byte[]> InspectRawAsync(string image) =>
-        (await RunSuccessfullyAsync(["inspect", "--raw", "--tls-verify=false", "--creds", Login, image])).Stdout;
+        (await RunSuccessfullyAsync(["inspect", "--raw", "--tls-verify=false", "--creds", Login, image])).StdoutBytes;
 
     /// <summary>The repository's tags as skopeo lists them (<c>skopeo list-tags</c>).</summary>
     public static async Task<IReadOnlyList<string>> ListTagsAsync(string repository)
@@ -32,48 +29,7 @@ public static class Skopeo
 
     private static string Login => $"{RegistryServer.Username}:{RegistryServer.Password}";
 
-    public static async Task<SkopeoResult> RunSuccessfullyAsync(IReadOnlyList<string> arguments)
-    {
-        var result = await RunAsync(arguments);
-        if (result.ExitCode != 0)
-        {
-            throw new XunitException($"skopeo {string.Join(' ', arguments)} exited with {result.ExitCode}:\n{result.Stderr}");
-        }
+    public static async Task<CommandResult> RunSuccessfullyAsync(IReadOnlyList<string> arguments) => (await RunAsync(arguments)).EnsureSuccess();
 
-        return result;
-    }
-
-    public static async Task<SkopeoResult> RunAsync(IReadOnlyList<string> arguments)
-    {
-        var start = new ProcessStartInfo(Executable)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start) ?? throw new XunitException($"could not start {Executable}");
-        using var stdout = new MemoryStream();
-        // Both pipes are drained while skopeo runs, so a full pipe can never stall it.
-        var stdoutCopy = process.StandardOutput.BaseStream.CopyToAsync(stdout);
-        var stderrRead = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(Timeout);
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync();
-            throw new XunitException($"skopeo {string.Join(' ', arguments)} did not finish within {Timeout}:\n{await stderrRead}");
-        }
-
-        await stdoutCopy;
-        return new SkopeoResult(process.ExitCode, stdout.ToArray(), await stderrRead);
-    }
+    public static Task<CommandResult> RunAsync(IReadOnlyList<string> arguments) => ExternalCommand.RunAsync(Executable, arguments, timeout: Timeout);
 }

@@ -47,8 +47,7 @@ public sealed class TmpfsMount : IAsyncDisposable
 
     public async Task RemountReadOnlyAsync()
     {
-        var remounted = await ExternalCommand.RunAsync("mount", ["-o", "remount,ro", Path]);
-        Assert.True(remounted.ExitCode == 0, $"remount read-only: {remounted.Output}");
+        (await ExternalCommand.RunAsync("mount", ["-o", "remount,ro", Path])).EnsureSuccess();
     }
 
     public async ValueTask DisposeAsync()

@@ -1,8 +1,9 @@
 using System.Globalization;
 using System.Net;
+using NeonRegistry.Deployment.Support;
 using NeonRegistry.Integration.Support;
 
-namespace NeonRegistry.Integration;
+namespace NeonRegistry.Deployment;
 
 /// <summary>
 /// The image as users get it (docker/build.sh --local-base on the Debian base, from docker/Dockerfile) run by the

@@ -1,4 +1,6 @@
-namespace NeonRegistry.Integration.Support;
+using NeonRegistry.Integration.Support;
+
+namespace NeonRegistry.Deployment.Support;
 
 /// <summary>
 /// A Docker Engine of the test run's own, started once for every class in <see cref="ContainerEngines"/>:

@@ -1,6 +1,7 @@
+using NeonRegistry.Deployment.Support;
 using NeonRegistry.Integration.Support;
 
-namespace NeonRegistry.Integration;
+namespace NeonRegistry.Deployment;
 
 /// <summary>docker/debian-base.sh: a Debian base for the runtime stage made from apt's mirror, no registry involved.</summary>
 [Collection(ContainerEngines.Name)]

@@ -1,4 +1,6 @@
-namespace NeonRegistry.Integration.Support;
+using NeonRegistry.Integration.Support;
+
+namespace NeonRegistry.Deployment.Support;
 
 /// <summary>
 /// podman and buildah with a store of the run's own: storage.conf (vfs, own runroot and graphroot) and
@@ -68,12 +70,7 @@ public sealed class PodmanEngine : IAsyncLifetime
         return ExternalCommand.RunAsync($"/usr/bin/{program}", arguments, environment, timeout: TimeSpan.FromMinutes(3));
     }
 
-    public async Task<string> CheckedAsync(string program, params string[] arguments)
-    {
-        var result = await RunAsync(program, arguments, null);
-        Assert.True(result.ExitCode == 0, $"{program} {string.Join(' ', arguments)}: {result}");
-        return result.Stdout.Trim();
-    }
+    public async Task<string> CheckedAsync(string program, params string[] arguments) => (await RunAsync(program, arguments, null)).EnsureSuccess().Stdout.Trim();
 
     public Task DisposeAsync()
     {

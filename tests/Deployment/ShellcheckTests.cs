@@ -1,6 +1,7 @@
+using NeonRegistry.Deployment.Support;
 using NeonRegistry.Integration.Support;
 
-namespace NeonRegistry.Integration;
+namespace NeonRegistry.Deployment;
 
 /// <summary>Every shell script of the repository passes shellcheck (scripts/test.sh installs it from Debian).</summary>
 public sealed class ShellcheckTests

@@ -1,4 +1,6 @@
-namespace NeonRegistry.Integration.Support;
+using NeonRegistry.Integration.Support;
+
+namespace NeonRegistry.Deployment.Support;
 
 /// <summary>
 /// The docker CLI of a <see cref="DockerEngine"/>, with a DOCKER_CONFIG of its own, so its logins are its own.
@@ -29,12 +31,7 @@ public sealed class DockerClient : IDisposable
         ExternalCommand.RunAsync(_docker, arguments, Environment, timeout: timeout);
 
     /// <summary>Runs docker and fails the test unless it succeeds; returns its trimmed output.</summary>
-    public async Task<string> CheckedAsync(params string[] arguments)
-    {
-        var result = await RunAsync(arguments);
-        Assert.True(result.ExitCode == 0, $"docker {string.Join(' ', arguments)}: {result}");
-        return result.Stdout.Trim();
-    }
+    public async Task<string> CheckedAsync(params string[] arguments) => (await RunAsync(arguments)).EnsureSuccess().Stdout.Trim();
 
     public void Dispose() => TempDirectory.Delete(_config);
 }

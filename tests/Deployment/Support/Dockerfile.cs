@@ -1,6 +1,7 @@
 using System.Text.Json;
+using NeonRegistry.Integration.Support;
 
-namespace NeonRegistry.Integration.Support;
+namespace NeonRegistry.Deployment.Support;
 
 /// <summary>docker/Dockerfile read as its instructions (continuations joined, comments dropped), for checks that need no Docker engine.</summary>
 public sealed class Dockerfile

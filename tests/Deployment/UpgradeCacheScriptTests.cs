@@ -1,8 +1,9 @@
 using System.Globalization;
 using System.Net;
+using NeonRegistry.Deployment.Support;
 using NeonRegistry.Integration.Support;
 
-namespace NeonRegistry.Integration;
+namespace NeonRegistry.Deployment;
 
 /// <summary>
 /// scripts/upgrade-cache.sh against the run's own dockerd, with the registry's image pulled from a registry on

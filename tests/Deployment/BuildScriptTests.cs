@@ -1,8 +1,9 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using NeonRegistry.Deployment.Support;
 using NeonRegistry.Integration.Support;
 
-namespace NeonRegistry.Integration;
+namespace NeonRegistry.Deployment;
 
 /// <summary>
 /// docker/build.sh: BRANCH-DATE-COMMIT tags, -dirty, latest for production builds from main, its dry run (docker

@@ -1,4 +1,6 @@
-namespace NeonRegistry.Integration.Support;
+using NeonRegistry.Integration.Support;
+
+namespace NeonRegistry.Deployment.Support;
 
 /// <summary>
 /// What the engine tests make their images of: a root filesystem holding one small file of random bytes (so every
@@ -23,8 +25,7 @@ public sealed class TinyImage : IDisposable
         System.IO.Directory.CreateDirectory(rootfs);
         await File.WriteAllBytesAsync(Path.Combine(rootfs, "payload.bin"), TestContent.RandomBytes(4096));
         await File.WriteAllTextAsync(Path.Combine(image.Directory, "Dockerfile"), "FROM scratch\nCOPY rootfs/payload.bin /payload.bin\n");
-        var tar = await ExternalCommand.RunAsync("tar", ["-C", rootfs, "-cf", image.Tarball, "."]);
-        Assert.True(tar.ExitCode == 0, tar.ToString());
+        (await ExternalCommand.RunAsync("tar", ["-C", rootfs, "-cf", image.Tarball, "."])).EnsureSuccess();
         return image;
     }
 

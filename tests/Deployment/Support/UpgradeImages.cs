@@ -1,6 +1,7 @@
 using System.Globalization;
+using NeonRegistry.Integration.Support;
 
-namespace NeonRegistry.Integration.Support;
+namespace NeonRegistry.Deployment.Support;
 
 /// <summary>
 /// For the scripts/upgrade-cache.sh tests: a registry on loopback that holds the registry's image under the tags

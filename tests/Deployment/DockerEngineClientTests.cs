@@ -1,8 +1,9 @@
 using System.Net;
 using System.Text.Json;
+using NeonRegistry.Deployment.Support;
 using NeonRegistry.Integration.Support;
 
-namespace NeonRegistry.Integration;
+namespace NeonRegistry.Deployment;
 
 /// <summary>
 /// The docker CLI and dockerd (the run's own) against the registry on loopback: login, push with layers mounted

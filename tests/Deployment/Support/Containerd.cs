@@ -1,4 +1,6 @@
-namespace NeonRegistry.Integration.Support;
+using NeonRegistry.Integration.Support;
+
+namespace NeonRegistry.Deployment.Support;
 
 /// <summary>
 /// A containerd of the tests' own in <see cref="Directory"/>: its root, state and sockets there, the CRI and every

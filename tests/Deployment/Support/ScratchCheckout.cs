@@ -1,4 +1,6 @@
-namespace NeonRegistry.Integration.Support;
+using NeonRegistry.Integration.Support;
+
+namespace NeonRegistry.Deployment.Support;
 
 /// <summary>
 /// A throwaway git repository holding a copy of docker/build.sh, so tests choose its branch and how dirty it
@@ -42,12 +44,7 @@ public sealed class ScratchCheckout : IDisposable
     public Task WriteAsync(string relativePath, string content) => File.WriteAllTextAsync(System.IO.Path.Combine(Path, relativePath), content);
 
     /// <summary>Runs git in the checkout and returns its trimmed output; a failure fails the test.</summary>
-    public async Task<string> GitAsync(params string[] arguments)
-    {
-        var result = await ExternalCommand.RunAsync("git", arguments, GitEnvironment, Path);
-        Assert.True(result.ExitCode == 0, $"git {string.Join(' ', arguments)}: {result}");
-        return result.Stdout.Trim();
-    }
+    public async Task<string> GitAsync(params string[] arguments) => (await ExternalCommand.RunAsync("git", arguments, GitEnvironment, Path)).EnsureSuccess().Stdout.Trim();
 
     public void Dispose() => TempDirectory.Delete(Path);
 }

@@ -1,7 +1,8 @@
 using System.Globalization;
+using NeonRegistry.Deployment.Support;
 using NeonRegistry.Integration.Support;
 
-namespace NeonRegistry.Integration;
+namespace NeonRegistry.Deployment;
 
 /// <summary>
 /// README's docker service create on a one-node swarm of the run's dockerd: two replicas of the image on one

@@ -1,8 +1,9 @@
 using System.Net;
 using System.Text.Json;
+using NeonRegistry.Deployment.Support;
 using NeonRegistry.Integration.Support;
 
-namespace NeonRegistry.Integration;
+namespace NeonRegistry.Deployment;
 
 /// <summary>
 /// podman and buildah (a store of the run's own) against the registry on loopback: an image built FROM scratch

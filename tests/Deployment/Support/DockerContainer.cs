@@ -1,6 +1,7 @@
 using System.Globalization;
+using NeonRegistry.Integration.Support;
 
-namespace NeonRegistry.Integration.Support;
+namespace NeonRegistry.Deployment.Support;
 
 /// <summary>A container started with <c>docker run --detach</c> under a unique name, removed (forced) on dispose.</summary>
 public sealed class DockerContainer : IAsyncDisposable

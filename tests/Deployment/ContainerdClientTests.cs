@@ -1,7 +1,8 @@
 using System.Net;
+using NeonRegistry.Deployment.Support;
 using NeonRegistry.Integration.Support;
 
-namespace NeonRegistry.Integration;
+namespace NeonRegistry.Deployment;
 
 /// <summary>
 /// ctr (containerd's client, on the run's own containerd, native snapshotter) against the registry on loopback:

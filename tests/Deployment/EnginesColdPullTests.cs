@@ -1,7 +1,8 @@
 using System.Text.Json;
+using NeonRegistry.Deployment.Support;
 using NeonRegistry.Integration.Support;
 
-namespace NeonRegistry.Integration;
+namespace NeonRegistry.Deployment;
 
 /// <summary>
 /// dockerd (registry mirror), containerd (hosts.toml), podman (registries.conf mirror) and skopeo pull the same

@@ -1,6 +1,7 @@
+using NeonRegistry.Deployment.Support;
 using NeonRegistry.Integration.Support;
 
-namespace NeonRegistry.Integration;
+namespace NeonRegistry.Deployment;
 
 /// <summary>The engines the suite starts are its own: their stores under the run's temp directory, vfs, native snapshots.</summary>
 [Collection(ContainerEngines.Name)]

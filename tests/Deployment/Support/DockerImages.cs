@@ -1,4 +1,6 @@
-namespace NeonRegistry.Integration.Support;
+using NeonRegistry.Integration.Support;
+
+namespace NeonRegistry.Deployment.Support;
 
 /// <summary>
 /// The images the tests need in their <see cref="DockerEngine"/>, each made once per run, on first use, and
@@ -64,15 +66,14 @@ public sealed class DockerImages(DockerEngine engine)
             _gate.Release();
         }
 
-        Assert.True(_registry.ExitCode == 0, $"docker/build.sh --local-base: {_registry}");
-        return _registry.Stdout.Split('\n').Single(line => line.StartsWith("tag: ", StringComparison.Ordinal))["tag: ".Length..];
+        return _registry.EnsureSuccess().Stdout.Split('\n').Single(line => line.StartsWith("tag: ", StringComparison.Ordinal))["tag: ".Length..];
     }
 
     private async Task<CommandResult> MakeBaseAsync()
     {
         if (!File.Exists("/usr/sbin/debootstrap"))
         {
-            return new CommandResult(1, "", "debootstrap is not installed (Debian: debootstrap)");
+            return new CommandResult("debootstrap", 1, [], "debootstrap is not installed (Debian: debootstrap)");
         }
 
         using var client = engine.Client();
