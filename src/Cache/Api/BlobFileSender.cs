@@ -5,11 +5,12 @@ namespace NeonRegistry.Api;
 
 /// <summary>
 /// The response-body feature for blob downloads: <c>PhysicalFile</c> keeps doing ranges, ETag and HEAD, and hands
-/// the byte copy to <see cref="SendFileAsync"/>, which reads the file in 1 MiB pieces straight into the response
-/// pipe. The framework's fallback copies through a 16 KiB buffer with a thread-pool hop per read, which cost
-/// several times the CPU per GiB (Kestrel has no sendfile).
+/// the byte copy to <see cref="SendFileAsync"/>, which reads the file in 1 MiB pieces straight into the server's
+/// response pipe and counts each piece the server took (<see cref="BodyBytes"/>). The framework's fallback copies
+/// through a 16 KiB buffer with a thread-pool hop per read, which cost several times the CPU per GiB (Kestrel has
+/// no sendfile).
 /// </summary>
-internal sealed class BlobFileSender(IHttpResponseBodyFeature inner) : IHttpResponseBodyFeature
+internal sealed class BlobFileSender(IHttpResponseBodyFeature inner, BodyBytes bytes) : IHttpResponseBodyFeature
 {
     private const int ChunkSize = 1024 * 1024;
 
@@ -24,7 +25,7 @@ internal sealed class BlobFileSender(IHttpResponseBodyFeature inner) : IHttpResp
     public Task CompleteAsync() => inner.CompleteAsync();
 
     public static void UseFor(HttpContext http) =>
-        http.Features.Set<IHttpResponseBodyFeature>(new BlobFileSender(http.Features.GetRequiredFeature<IHttpResponseBodyFeature>()));
+        http.Features.Set<IHttpResponseBodyFeature>(new BlobFileSender(http.Features.GetRequiredFeature<IHttpResponseBodyFeature>(), BodyBytes.Of(http)));
 
     public async Task SendFileAsync(string path, long offset, long? count, CancellationToken cancellationToken = default)
     {
@@ -49,6 +50,8 @@ internal sealed class BlobFileSender(IHttpResponseBodyFeature inner) : IHttpResp
             {
                 return;
             }
+
+            bytes.AddSent(read);
         }
     }
 }

@@ -229,7 +229,7 @@ internal sealed class UploadEndpoints(UploadStore uploads, BlobStore blobs, Uplo
         }
 
         long? expected = ContentRange.TryParse(http.Request.Headers.ContentRange, out var range) ? range.Length : http.Request.ContentLength;
-        return await uploads.AppendAsync(state.UploadId, state.Offset, http.Request.Body, expected, algorithm, discardOnFailure, cancellationToken);
+        return await uploads.AppendAsync(state.UploadId, state.Offset, CountingStream.RequestBody(http), expected, algorithm, discardOnFailure, cancellationToken);
     }
 
     private async Task<IResult> CommitAsync(HttpContext http, RepositoryName name, string id, Digest digest, UploadProgress progress, CancellationToken cancellationToken)
