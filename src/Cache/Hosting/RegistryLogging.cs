@@ -2,7 +2,6 @@ using System.Globalization;
 using NeonRegistry.Api;
 using NeonRegistry.Configuration;
 using NeonRegistry.Health;
-using NeonRegistry.Metrics;
 using Serilog;
 using Serilog.Configuration;
 using Serilog.Events;
