@@ -7,12 +7,14 @@
 # request, and a pull-through cache in front of that primary (ours with REMOTE_URL, distribution with its proxy
 # section) that asks the same login of its clients. Upstream requests are counted from the primary's request log.
 #
-# Usage: bench/run.sh [--quick] [--registry-dir DIR] [--logs DIR]
+# Usage: bench/run.sh [--quick] [--registry-dir DIR] [--logs DIR] [--no-cephfs | --ceph-ports BASE]
 #   --quick             small layers (1, 4, 16 MiB), one repetition, short load runs: a smoke run of a minute or two
 #   --registry-dir DIR  use a registry already published there (docker/publish.sh DIR) instead of publishing one
 #   --logs DIR          keep every process's log (request lines included) and every run's values in DIR
 #   --no-cephfs         skip the CephFS table (a throwaway Ceph cluster, scripts/ceph-cluster.sh, ports 23500-23699,
 #                       with ours and the reference on one ceph-fuse mount); skipped anyway when Ceph is not installed
+#   --ceph-ports BASE   the CephFS cluster's ports: BASE, BASE+1 and BASE+100..BASE+199 (default 23500), so that a
+#                       run can go beside the suite's cluster or another run's
 # Exit status: 0 when every figure was measured; 1 when a registry failed a pull or a figure is missing; 2 for
 # bad arguments.
 set -euo pipefail
@@ -22,6 +24,7 @@ root=$(cd "$here/.." && pwd)
 
 quick=false
 cephfs=true
+ceph_ports=23500
 registry_dir=""
 keep_logs=""
 while [ $# -gt 0 ]; do
@@ -30,6 +33,7 @@ while [ $# -gt 0 ]; do
     --registry-dir) registry_dir=${2:?--registry-dir needs a directory}; shift ;;
     --logs) keep_logs=${2:?--logs needs a directory}; shift ;;
     --no-cephfs) cephfs=false ;;
+    --ceph-ports) ceph_ports=${2:?--ceph-ports needs a port}; shift ;;
     -h | --help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) echo "unknown argument: $1 (try --help)" >&2; exit 2 ;;
   esac
@@ -150,6 +154,7 @@ pick_port() {
     p=$((20000 + RANDOM % 40000))
     # 23000-23999 is the suite's and the CephFS cluster's fixed range.
     if [ "$p" -ge 23000 ] && [ "$p" -le 23999 ]; then continue; fi
+    if [ "$p" -ge "$ceph_ports" ] && [ "$p" -le $((ceph_ports + 199)) ]; then continue; fi
     case $used_ports in *" $p "*) continue ;; esac
     if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
       used_ports+="$p "
@@ -646,7 +651,7 @@ done
 cephfs_ran=false
 if $cephfs && command -v ceph-mon >/dev/null 2>&1 && command -v ceph-fuse >/dev/null 2>&1 && [ -e /dev/fuse ]; then
   log "CephFS: starting a single-host cluster with one ceph-fuse mount"
-  if bash "$root/scripts/ceph-cluster.sh" up "$work/ceph" 23500 1 >"$work/logs/ceph.log" 2>&1; then
+  if bash "$root/scripts/ceph-cluster.sh" up "$work/ceph" "$ceph_ports" 1 >"$work/logs/ceph.log" 2>&1; then
     cephfs_ran=true
     pid[ceph-fuse]=$(cat "$work/ceph/run/fuse-1.pid")
     for side in ours ref; do

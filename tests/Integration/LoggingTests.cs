@@ -122,4 +122,18 @@ public sealed class LoggingTests
         // Counted per completed write of 1 MiB: the client had 8 MiB, so at least 7 had been handed over.
         Assert.InRange(SentBy("GET", 1), 7 * 1024 * 1024, blob.Length - 1);
     }
+
+    [Fact]
+    public async Task RequestLine_Bytes_OfProbesAndPages_AreTheirBodies()
+    {
+        await using var registry = await RegistryProcess.StartAsync(settings: new Dictionary<string, string> { ["LOG_LEVEL"] = "debug" });
+
+        var probe = await registry.Client.GetByteArrayAsync("/healthz");
+        var page = await registry.Client.GetByteArrayAsync("/ui/style.css");
+        await registry.StopAsync();
+
+        var sent = Regex.Matches(registry.Output, @"GET - - 200 (\d+) bytes").Select(m => int.Parse(m.Groups[1].Value)).ToList();
+        Assert.Equal([probe.Length, page.Length], sent.TakeLast(2));
+        Assert.All(sent.TakeLast(2), bytes => Assert.True(bytes > 0));
+    }
 }

@@ -75,6 +75,29 @@ public sealed class MetricsTests
     }
 
     [Fact]
+    public async Task ManifestTagListAndErrorBodies_CountTheBytesSent()
+    {
+        await using var server = await RegistryServer.StartAsync();
+        await server.Client.PushImageAsync("app", "v1");
+        var manifest = await server.Client.GetByteArrayAsync("/v2/app/manifests/v1");
+        using var unknown = await server.Client.GetAsync("/v2/app/manifests/v2");
+        var error = await unknown.Content.ReadAsByteArrayAsync();
+        var tags = await server.Client.GetByteArrayAsync("/v2/app/tags/list");
+        using (var head = new HttpRequestMessage(HttpMethod.Head, "/v2/app/manifests/v1"))
+        {
+            (await server.Client.SendAsync(head)).Dispose();
+        }
+
+        var metrics = await ScrapeAsync(server);
+
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.NotEmpty(error);
+        Assert.Equal(manifest.Length + error.Length, metrics.Value(Served, ("method", "GET"), ("route", "manifest")));
+        Assert.Equal(tags.Length, metrics.Value(Served, ("method", "GET"), ("route", "tags")));
+        Assert.Equal(0, metrics.Value(Served, ("method", "HEAD"), ("route", "manifest")));
+    }
+
+    [Fact]
     public async Task ChunkedUpload_WithoutContentLength_CountsTheBytesRead()
     {
         await using var server = await RegistryServer.StartAsync();

@@ -33,17 +33,10 @@ internal sealed class BlobEndpoints(IContentSource content, BlobStore blobs, Cac
 
         http.Response.Headers[RegistryHeaders.ContentDigest] = digest.ToString();
         cacheHeaders.Write(http, blob.Status);
-        if (blob.File is not null)
-        {
-            BlobFileSender.UseFor(http);
-        }
-
         var entityTag = new EntityTagHeaderValue($"\"{digest}\"");
         if (blob.File is { } file)
         {
-            return new BlobFileResult(
-                TypedResults.PhysicalFile(file.Path, OctetStream, entityTag: entityTag, enableRangeProcessing: true),
-                digest);
+            return new BlobFileResult(file, OctetStream, entityTag);
         }
 
         if (blob.Intake is { } fill)

@@ -4,12 +4,13 @@ using Microsoft.AspNetCore.Http.Features;
 namespace NeonRegistry.Api;
 
 /// <summary>
-/// The response-body feature for blob downloads: <c>PhysicalFile</c> keeps doing ranges, ETag and HEAD, and hands
-/// the byte copy to <see cref="SendFileAsync"/>, which reads the file in 1 MiB pieces straight into the response
-/// pipe. The framework's fallback copies through a 16 KiB buffer with a thread-pool hop per read, which cost
-/// several times the CPU per GiB (Kestrel has no sendfile).
+/// Copies a committed blob's bytes to the server's response pipe: the file opened once, read in 1 MiB pieces
+/// straight into the pipe's memory, each piece counted once the server took it (<see cref="BodyBytes"/>). The
+/// framework's fallback copies through a 16 KiB buffer with a thread-pool hop per read, which cost several
+/// times the CPU per GiB (Kestrel has no sendfile). As a response-body feature it also takes the copies
+/// <c>PhysicalFile</c> hands over for ranges and conditional requests.
 /// </summary>
-internal sealed class BlobFileSender(IHttpResponseBodyFeature inner) : IHttpResponseBodyFeature
+internal sealed class BlobFileSender(IHttpResponseBodyFeature inner, BodyBytes bytes) : IHttpResponseBodyFeature
 {
     private const int ChunkSize = 1024 * 1024;
 
@@ -24,10 +25,16 @@ internal sealed class BlobFileSender(IHttpResponseBodyFeature inner) : IHttpResp
     public Task CompleteAsync() => inner.CompleteAsync();
 
     public static void UseFor(HttpContext http) =>
-        http.Features.Set<IHttpResponseBodyFeature>(new BlobFileSender(http.Features.GetRequiredFeature<IHttpResponseBodyFeature>()));
+        http.Features.Set<IHttpResponseBodyFeature>(new BlobFileSender(http.Features.GetRequiredFeature<IHttpResponseBodyFeature>(), BodyBytes.Of(http)));
+
+    /// <summary>Sends <paramref name="count"/> bytes of the file from <paramref name="offset"/> on.</summary>
+    public static Task SendAsync(HttpContext http, string path, long offset, long count, CancellationToken cancellationToken) =>
+        new BlobFileSender(http.Features.GetRequiredFeature<IHttpResponseBodyFeature>(), BodyBytes.Of(http)).SendFileAsync(path, offset, count, cancellationToken);
 
     public async Task SendFileAsync(string path, long offset, long? count, CancellationToken cancellationToken = default)
     {
+        // One open (and the fstat .NET makes to refuse a directory); the length comes from the caller, who
+        // already knows it, since on a shared file system every further stat is a round trip to the client.
         using var file = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, FileOptions.Asynchronous | FileOptions.SequentialScan);
         var remaining = count ?? RandomAccess.GetLength(file) - offset;
         await inner.StartAsync(cancellationToken);
@@ -49,6 +56,8 @@ internal sealed class BlobFileSender(IHttpResponseBodyFeature inner) : IHttpResp
             {
                 return;
             }
+
+            bytes.AddSent(read);
         }
     }
 }

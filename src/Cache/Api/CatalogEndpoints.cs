@@ -8,6 +8,6 @@ internal sealed class CatalogEndpoints(RepositoryCatalog catalog)
     public IResult List(HttpContext http)
     {
         var page = Pagination.Page(http, catalog.List(), "/v2/_catalog");
-        return TypedResults.Json(new RepositoryList(page), RegistryJsonContext.Default.RepositoryList);
+        return SmallBody.Json(new RepositoryList(page), RegistryJsonContext.Default.RepositoryList);
     }
 }

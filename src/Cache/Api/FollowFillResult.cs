@@ -47,7 +47,7 @@ internal sealed class FollowFillResult(BlobIntake fill, EntityTagHeaderValue ent
 
         try
         {
-            await fill.CopyToAsync(response.Body, range?.Offset ?? 0, range?.Length, httpContext.RequestAborted);
+            await fill.CopyToAsync(CountingStream.ResponseBody(httpContext), range?.Offset ?? 0, range?.Length, httpContext.RequestAborted);
         }
         catch (BlobIntakeFailedException e) when (!response.HasStarted)
         {

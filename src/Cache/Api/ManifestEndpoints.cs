@@ -25,13 +25,13 @@ internal sealed class ManifestEndpoints(ManifestStore manifests, IContentSource 
         cacheHeaders.Write(http, found.Status);
         http.Response.Headers[RegistryHeaders.ContentDigest] = manifest.Digest.ToString();
         http.Response.Headers.ETag = $"\"{manifest.Digest}\"";
-        return TypedResults.Bytes(manifest.Content, manifest.MediaType);
+        return new SmallBody(manifest.Content, manifest.MediaType);
     }
 
     public async Task<IResult> PutAsync(HttpContext http, V2Route route, CancellationToken cancellationToken)
     {
         var reference = Reference.Parse(route.Argument);
-        var content = await ManifestStore.ReadContentOrNullAsync(http.Request.Body, http.Request.ContentLength, cancellationToken) ?? throw TooLarge();
+        var content = await ManifestStore.ReadContentOrNullAsync(CountingStream.RequestBody(http), http.Request.ContentLength, cancellationToken) ?? throw TooLarge();
         var tags = http.Request.Query["tag"].Select(t => t ?? "").ToList();
         var pushed = await manifests.PutAsync(route.Repository, reference, content, http.Request.ContentType, tags, cancellationToken);
 

@@ -54,18 +54,13 @@ internal static class OciResults
         public Task ExecuteAsync(HttpContext httpContext)
         {
             var (name, status) = Table[code];
-            httpContext.Response.StatusCode = status;
             if (retryAfter is { } wait)
             {
                 httpContext.Response.Headers.RetryAfter = Math.Max(1, Math.Ceiling(wait.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
             }
 
             var body = JsonSerializer.SerializeToUtf8Bytes(new ErrorEnvelope([new ErrorEntry(name, message, detail)]), Json.ErrorEnvelope);
-            httpContext.Response.ContentType = "application/json";
-            httpContext.Response.ContentLength = body.Length;
-            return HttpMethods.IsHead(httpContext.Request.Method)
-                ? Task.CompletedTask
-                : httpContext.Response.Body.WriteAsync(body).AsTask();
+            return new SmallBody(body, "application/json", status).ExecuteAsync(httpContext);
         }
     }
 }

@@ -18,6 +18,6 @@ internal sealed class ReferrersEndpoints(IContentSource content)
         }
 
         var index = new ReferrersList(2, MediaTypes.OciIndex, found.ToList());
-        return TypedResults.Json(index, RegistryJsonContext.Default.ReferrersList, MediaTypes.OciIndex);
+        return SmallBody.Json(index, RegistryJsonContext.Default.ReferrersList, MediaTypes.OciIndex);
     }
 }

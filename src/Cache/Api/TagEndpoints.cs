@@ -17,6 +17,6 @@ internal sealed class TagEndpoints(IContentSource content, CacheHeaders cacheHea
 
         cacheHeaders.Write(http, listed.Status);
         var page = Pagination.Page(http, listed.Tags, $"/v2/{name}/tags/list");
-        return TypedResults.Json(new TagList(name.Value, page), RegistryJsonContext.Default.TagList);
+        return SmallBody.Json(new TagList(name.Value, page), RegistryJsonContext.Default.TagList);
     }
 }

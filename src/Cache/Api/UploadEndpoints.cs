@@ -250,7 +250,7 @@ internal sealed class UploadEndpoints(UploadStore uploads, BlobStore blobs, Uplo
             limit.MaxRequestBodySize = null;
         }
 
-        return http.Request.Body;
+        return CountingStream.RequestBody(http);
     }
 
     private static long? DeclaredLength(HttpContext http) =>

@@ -29,7 +29,7 @@ internal static class HealthEndpoints
 
     public static WebApplication MapHealthEndpoints(this WebApplication app)
     {
-        app.MapGet(LivenessPath, (RegistryOptions options) => TypedResults.Json(new LivenessReport("alive", options.InstanceName), HealthJsonContext.Default.LivenessReport));
+        app.MapGet(LivenessPath, (RegistryOptions options) => SmallBody.Json(new LivenessReport("alive", options.InstanceName), HealthJsonContext.Default.LivenessReport));
         app.MapGet(ReadinessPath, ReadyAsync);
         return app;
     }
@@ -44,6 +44,6 @@ internal static class HealthEndpoints
             entry.Value.Description ?? entry.Value.Exception?.Message,
             Math.Round(entry.Value.Duration.TotalMilliseconds, 1)));
         var body = new ReadinessReport(ready ? "ready" : "not ready", options.InstanceName, checks.ToList());
-        return TypedResults.Json(body, HealthJsonContext.Default.ReadinessReport, statusCode: ready ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
+        return SmallBody.Json(body, HealthJsonContext.Default.ReadinessReport, statusCode: ready ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
     }
 }

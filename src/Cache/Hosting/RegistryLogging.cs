@@ -1,7 +1,6 @@
 using System.Globalization;
 using NeonRegistry.Api;
 using NeonRegistry.Configuration;
-using NeonRegistry.Metrics;
 using Serilog;
 using Serilog.Configuration;
 using Serilog.Events;
@@ -59,8 +58,8 @@ internal static class RegistryLogging
                 var route = RequestRoute.Of(http).Route;
                 context.Set("Repository", route?.Name?.Value ?? "-");
                 context.Set("Reference", route?.Reference ?? "-");
-                // Runs once the response is over, outside the metrics middleware that counted its bytes.
-                context.Set("ResponseBytes", HttpMetricsMiddleware.BytesSent(http));
+                // Runs once the response is over, so every copy of its body has been counted.
+                context.Set("ResponseBytes", BodyBytes.Of(http).Sent);
                 context.Set("ClientAddress", http.Connection.RemoteIpAddress?.ToString());
             };
         });

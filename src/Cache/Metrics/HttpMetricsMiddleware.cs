@@ -4,8 +4,9 @@ using NeonRegistry.Api;
 namespace NeonRegistry.Metrics;
 
 /// <summary>
-/// Counts and times every request and the body bytes it moved. It runs outside the exception handler, so a
-/// fault is counted with the 500 it became, and outside the login, so refused requests are counted too.
+/// Counts and times every request and the body bytes it moved (as <see cref="BodyBytes"/> counted them where they
+/// were copied). It runs outside the exception handler, so a fault is counted with the 500 it became, and outside
+/// the login, so refused requests are counted too.
 /// </summary>
 internal sealed class HttpMetricsMiddleware(RegistryMetrics metrics) : IMiddleware
 {
@@ -13,34 +14,16 @@ internal sealed class HttpMetricsMiddleware(RegistryMetrics metrics) : IMiddlewa
     // freely (a repository name, an odd method) may become a label value.
     private static readonly Dictionary<V2RouteKind, string> KindLabels = Enum.GetValues<V2RouteKind>().ToDictionary(kind => kind, SnakeCase);
     private static readonly HashSet<string> KnownMethods = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"];
-    private static readonly object ResponseBodyKey = new();
-
-    /// <summary>
-    /// The response body bytes this request handed to the server so far: 0 for a HEAD, what went out before the
-    /// break for an aborted download. Not the Content-Length, which only says what was promised.
-    /// </summary>
-    public static long BytesSent(HttpContext http) =>
-        http.Items.TryGetValue(ResponseBodyKey, out var body) && body is CountingStream counted ? counted.BytesWritten : 0;
 
     public async Task InvokeAsync(HttpContext http, RequestDelegate next)
     {
         var started = Stopwatch.GetTimestamp();
-        var requestBody = new CountingStream(http.Request.Body);
-        var responseBody = new CountingStream(http.Response.Body);
-        http.Request.Body = requestBody;
-        http.Response.Body = responseBody;
-        http.Items[ResponseBodyKey] = responseBody;
+        var bytes = BodyBytes.Of(http);
         metrics.InProgress.Inc();
         var faulted = false;
         try
         {
             await next(http);
-            // Writes made through a PipeWriter over the counting stream stay buffered until completed; a client
-            // that went away gets nothing more.
-            if (!http.RequestAborted.IsCancellationRequested)
-            {
-                await http.Response.CompleteAsync();
-            }
         }
         catch
         {
@@ -52,7 +35,7 @@ internal sealed class HttpMetricsMiddleware(RegistryMetrics metrics) : IMiddlewa
             metrics.InProgress.Dec();
             var status = faulted && !http.Response.HasStarted ? StatusCodes.Status500InternalServerError : http.Response.StatusCode;
             var method = KnownMethods.Contains(http.Request.Method) ? http.Request.Method : "OTHER";
-            metrics.RecordRequest(method, RouteLabel(http), status, Stopwatch.GetElapsedTime(started), requestBody.BytesRead, responseBody.BytesWritten);
+            metrics.RecordRequest(method, RouteLabel(http), status, Stopwatch.GetElapsedTime(started), bytes.Received, bytes.Sent);
         }
     }
 

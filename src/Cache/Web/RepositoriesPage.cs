@@ -51,6 +51,6 @@ internal sealed class RepositoriesPage(StoreOverview store, RegistryOptions opti
                 .Append(CultureInfo.InvariantCulture, $"&amp;n={size}&amp;last=").Append(Html.Url(page[^1])).Append("\">Next page</a></p>");
         }
 
-        return TypedResults.Content(Html.Page("Repositories", options.InstanceName, body.ToString()), Html.ContentType);
+        return SmallBody.Text(Html.Page("Repositories", options.InstanceName, body.ToString()), Html.ContentType);
     }
 }

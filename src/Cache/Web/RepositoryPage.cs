@@ -14,7 +14,7 @@ internal sealed class RepositoryPage(StoreOverview store, RegistryOptions option
         if (!RepositoryName.TryParse(name, out var repository) || store.TagNamesOrNull(repository) is not { } all)
         {
             var missing = $"<p>No repository named <code>{Html.Text(name)}</code> is stored here. <a href=\"/\">All repositories</a></p>";
-            return TypedResults.Content(Html.Page("Not found", options.InstanceName, missing), Html.ContentType, statusCode: StatusCodes.Status404NotFound);
+            return SmallBody.Text(Html.Page("Not found", options.InstanceName, missing), Html.ContentType, statusCode: StatusCodes.Status404NotFound);
         }
 
         var query = http.Request.Query;
@@ -46,7 +46,7 @@ internal sealed class RepositoryPage(StoreOverview store, RegistryOptions option
                 .Append(CultureInfo.InvariantCulture, $"?n={size}&amp;last=").Append(Html.Url(page[^1])).Append("\">Next page</a></p>");
         }
 
-        return TypedResults.Content(Html.Page(repository.Value, options.InstanceName, body.ToString()), Html.ContentType);
+        return SmallBody.Text(Html.Page(repository.Value, options.InstanceName, body.ToString()), Html.ContentType);
     }
 
     private static string Details(TagSummary tag)

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using NeonRegistry.Api;
 using NeonRegistry.Configuration;
 using NeonRegistry.Content;
 using NeonRegistry.Health;
@@ -58,7 +59,7 @@ internal sealed class StatusPage(
         }
 
         body.Append("</tbody></table>");
-        return TypedResults.Content(Html.Page("Status", options.InstanceName, body.ToString()), Html.ContentType);
+        return SmallBody.Text(Html.Page("Status", options.InstanceName, body.ToString()), Html.ContentType);
     }
 
     private static DriveInfo? TryDrive(string root)

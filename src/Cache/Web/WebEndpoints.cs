@@ -29,7 +29,7 @@ internal static class WebEndpoints
         app.MapGet(StylesheetPath, (HttpContext http) =>
         {
             http.Response.Headers.CacheControl = "public, max-age=3600";
-            return TypedResults.Text(Stylesheet.Css, Stylesheet.ContentType);
+            return SmallBody.Text(Stylesheet.Css, Stylesheet.ContentType);
         });
         return app;
     }

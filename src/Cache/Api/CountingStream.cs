@@ -1,16 +1,12 @@
-namespace NeonRegistry.Metrics;
+namespace NeonRegistry.Api;
 
 /// <summary>
-/// Passes reads and writes through to a request or response body and counts the bytes, so the metrics see what
-/// really crossed the wire: a chunked push has no Content-Length, and an aborted download sends less than it
-/// declared. The inner stream belongs to the server, so disposing this one leaves it open.
+/// Adds what passes through a body stream to the request's <see cref="BodyBytes"/>, for the copy loops this host
+/// does not own (the store reading an upload or a manifest, a cache fill writing to a follower); the host's own
+/// copies count in their loops. The inner stream belongs to the server, so disposing this one leaves it open.
 /// </summary>
-internal sealed class CountingStream(Stream inner) : Stream
+internal sealed class CountingStream(Stream inner, BodyBytes bytes) : Stream
 {
-    public long BytesRead { get; private set; }
-
-    public long BytesWritten { get; private set; }
-
     public override bool CanRead => inner.CanRead;
 
     public override bool CanSeek => false;
@@ -25,26 +21,32 @@ internal sealed class CountingStream(Stream inner) : Stream
         set => throw new NotSupportedException();
     }
 
-    public override int Read(byte[] buffer, int offset, int count) => Counted(inner.Read(buffer, offset, count));
+    /// <summary>The request body of <paramref name="http"/>, counted as it is read.</summary>
+    public static Stream RequestBody(HttpContext http) => new CountingStream(http.Request.Body, BodyBytes.Of(http));
 
-    public override int Read(Span<byte> buffer) => Counted(inner.Read(buffer));
+    /// <summary>The response body of <paramref name="http"/>, counted as it is written.</summary>
+    public static Stream ResponseBody(HttpContext http) => new CountingStream(http.Response.Body, BodyBytes.Of(http));
+
+    public override int Read(byte[] buffer, int offset, int count) => Received(inner.Read(buffer, offset, count));
+
+    public override int Read(Span<byte> buffer) => Received(inner.Read(buffer));
 
     public override async Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        Counted(await inner.ReadAsync(buffer.AsMemory(offset, count), cancellationToken));
+        Received(await inner.ReadAsync(buffer.AsMemory(offset, count), cancellationToken));
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
-        Counted(await inner.ReadAsync(buffer, cancellationToken));
+        Received(await inner.ReadAsync(buffer, cancellationToken));
 
     public override void Write(byte[] buffer, int offset, int count)
     {
         inner.Write(buffer, offset, count);
-        BytesWritten += count;
+        bytes.AddSent(count);
     }
 
     public override void Write(ReadOnlySpan<byte> buffer)
     {
         inner.Write(buffer);
-        BytesWritten += buffer.Length;
+        bytes.AddSent(buffer.Length);
     }
 
     public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
@@ -53,7 +55,7 @@ internal sealed class CountingStream(Stream inner) : Stream
     public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
         await inner.WriteAsync(buffer, cancellationToken);
-        BytesWritten += buffer.Length;
+        bytes.AddSent(buffer.Length);
     }
 
     public override void Flush() => inner.Flush();
@@ -64,9 +66,9 @@ internal sealed class CountingStream(Stream inner) : Stream
 
     public override void SetLength(long value) => throw new NotSupportedException();
 
-    private int Counted(int read)
+    private int Received(int read)
     {
-        BytesRead += read;
+        bytes.AddReceived(read);
         return read;
     }
 }
