@@ -44,7 +44,7 @@ internal static partial class UpstreamsFile
             void Error(SyntaxNodeBase at, string message) => errors.Add($"UPSTREAMS_FILE {path} line {at.Span.Start.Line + 1}: {message}");
             foreach (var stray in document.KeyValues)
             {
-                Error(stray, $"'{stray.Key}' is outside any [[upstream]] table");
+                Error(stray, $"'{stray.Key?.ToString().Trim()}' is outside any [[upstream]] table");
             }
 
             var names = new HashSet<string>(taken, StringComparer.Ordinal);

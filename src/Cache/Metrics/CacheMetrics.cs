@@ -16,6 +16,7 @@ internal sealed class CacheMetrics
     private readonly Counter _upstreamErrors;
     private readonly Histogram _upstreamLatency;
     private readonly Gauge _breakerOpen;
+    private readonly Counter _fileReads;
 
     public CacheMetrics(RegistryMetrics registry)
     {
@@ -31,6 +32,7 @@ internal sealed class CacheMetrics
             new HistogramConfiguration { Buckets = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30] });
         _upstreamErrors = factory.CreateCounter("neon_registry_cache_upstream_errors_total", "Upstream requests that failed, by upstream and reason (unreachable, timeout, breaker_open, status).", ["upstream", "reason"]);
         _breakerOpen = factory.CreateGauge("neon_registry_cache_upstream_breaker_open", "1 while the circuit breaker keeps requests away from the upstream, else 0, by upstream.", ["upstream"]);
+        _fileReads = factory.CreateCounter("neon_registry_cache_upstreams_file_reads_total", "Times the upstreams file was read again after it changed, by result (applied, refused: the last good upstreams stay).", ["result"]);
         Evictions = factory.CreateCounter("neon_registry_cache_evictions_total", "Blobs evicted to keep the cache within CACHE_SIZE_LIMIT.");
         BytesStored = factory.CreateGauge("neon_registry_cache_stored_bytes", "Bytes of blobs in the cache, as of the last eviction pass.");
     }
@@ -70,6 +72,8 @@ internal sealed class CacheMetrics
             _breakerOpen.WithLabels(upstream).Set(open ? 1 : 0);
         }
     }
+
+    public void UpstreamsFileRead(bool applied) => _fileReads.WithLabels(applied ? "applied" : "refused").Inc();
 
     /// <summary>Drops the series of an upstream the upstreams file no longer names.</summary>
     public void ForgetUpstream(string upstream)

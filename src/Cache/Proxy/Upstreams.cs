@@ -83,12 +83,14 @@ internal sealed partial class Upstreams : IDisposable
                 var before = _current;
                 _current = Build(upstreams, before.All);
                 Retire(before.All.Except(_current.All));
+                _metrics.UpstreamsFileRead(applied: true);
                 LogReloaded(_logger, file, string.Join(", ", _current.All.Select(u => $"{u.Options.Name} ({u.Options.RemoteUrl.Authority})")));
             }
             catch (SettingsException e)
             {
                 // Not again until the next edit.
                 _sources = [.. _sources.Select(source => FileVersion.Of(source.Path))];
+                _metrics.UpstreamsFileRead(applied: false);
                 foreach (var line in e.Message.Split('\n'))
                 {
                     LogRefused(_logger, line);

@@ -55,7 +55,13 @@ public sealed class MultiUpstreamSetup : IAsyncDisposable
 
         """;
 
-    public void WriteFile(string text) => File.WriteAllText(UpstreamsFile, text);
+    /// <summary>Replaces the file at once (a new file renamed over it), so the cache never reads half an edit.</summary>
+    public void WriteFile(string text)
+    {
+        var temp = UpstreamsFile + ".new";
+        File.WriteAllText(temp, text);
+        File.Move(temp, UpstreamsFile, overwrite: true);
+    }
 
     /// <summary>The cache, with no REMOTE_URL: its upstreams come from the file alone unless <paramref name="settings"/> add one.</summary>
     public async Task<RegistryServer> StartCacheAsync(IReadOnlyDictionary<string, string?>? settings = null)
