@@ -110,6 +110,21 @@ public sealed class MultiUpstreamTests
     }
 
     [Fact]
+    public async Task WrongPasswordFile_OnlyThatUpstreamIsRefused_AndReadinessNamesItsEntry()
+    {
+        await using var setup = await MultiUpstreamSetup.StartAsync();
+        await File.WriteAllTextAsync(Path.Combine(setup.Directory, "reference.password"), "wrong\n");
+        var cache = await setup.StartCacheAsync();
+
+        using var ready = await cache.Client.GetAsync("/readyz");
+        var body = await ready.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+        Assert.Contains($"upstream {setup.Reference.BaseAddress.Authority} refuses the user/password_file of {Reference} in UPSTREAMS_FILE", body);
+        Assert.DoesNotContain($"upstream {setup.Primary.Authority} refuses", body);
+    }
+
+    [Fact]
     public async Task RemoteUrlAndFile_RemoteUrlsRepositoriesKeepTheirNames_TheFilesArePrefixed()
     {
         await using var setup = await MultiUpstreamSetup.StartAsync();

@@ -20,6 +20,12 @@ internal sealed record UpstreamOptions
 
     public string? Password { get; init; }
 
+    /// <summary>Where the login is set, for the messages that say it was refused ("refuses USER/PASSWORD").</summary>
+    public string LoginSetting { get; init; } = "USER/PASSWORD";
+
+    /// <summary>The same, for the messages that say to set or check it ("check USER and PASSWORD").</summary>
+    public string LoginSettings { get; init; } = "USER and PASSWORD";
+
     /// <summary>USER when it was set without PASSWORD, and so ignored (pulls are anonymous); logged once at start.</summary>
     public string? IgnoredUser { get; init; }
 

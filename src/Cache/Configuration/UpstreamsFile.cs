@@ -139,7 +139,11 @@ internal static partial class UpstreamsFile
             }
         }
 
-        return valid ? defaults.Create(name.Value, new Uri(url.Value), user.Value, password) : null;
+        return valid ? defaults.Create(name.Value, new Uri(url.Value), user.Value, password) with
+            {
+                LoginSetting = $"the user/password_file of {name.Value} in UPSTREAMS_FILE",
+                LoginSettings = $"user and password_file of {name.Value} in UPSTREAMS_FILE",
+            } : null;
     }
 
     /// <summary>Why <paramref name="value"/> is not an upstream's root URL, or null when it is one.</summary>
