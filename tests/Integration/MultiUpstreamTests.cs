@@ -150,6 +150,48 @@ public sealed class MultiUpstreamTests
         Assert.Equal(["reference.test/team/app", "team/app"], catalog.RootElement.GetProperty("repositories").EnumerateArray().Select(r => r.GetString()).Order());
     }
 
+    [Fact]
+    public async Task DockerIoEntry_IsTheDefault_ItsPrefixIsDropped_AndItsNamesCannotLookLikeAnotherUpstreams()
+    {
+        await using var setup = await MultiUpstreamSetup.StartAsync();
+        var fromPrimary = await setup.Primary.Client.PushImageAsync("library/alpine", "v1");
+        var fromReference = await setup.Reference.Client.PushImageAsync("team/app", "v1");
+        setup.WriteFile(setup.Entry("docker.io", setup.Primary.BaseAddress, RegistryServer.Username, "primary.password") + setup.ReferenceEntry);
+        var cache = await setup.StartCacheAsync();
+
+        // Docker Engine's form, podman's docker.io prefix mirror and containerd's ns name the same repository.
+        var engine = await cache.Client.GetByteArrayAsync($"/v2/library/alpine/manifests/{fromPrimary.Digest}");
+        var prefixed = await cache.Client.GetByteArrayAsync($"/v2/docker.io/library/alpine/manifests/{fromPrimary.Digest}");
+        var byNs = await cache.Client.GetByteArrayAsync($"/v2/library/alpine/manifests/{fromPrimary.Digest}?ns=docker.io");
+        var reference = await cache.Client.GetByteArrayAsync($"/v2/{Reference}/team/app/manifests/{fromReference.Digest}");
+        using var lookalike = await cache.Client.GetAsync($"/v2/{Reference}/team/app/manifests/v1?ns=docker.io");
+        using var catalog = JsonDocument.Parse(await cache.Client.GetStringAsync("/v2/_catalog"));
+
+        Assert.Equal(fromPrimary.Manifest, engine);
+        Assert.Equal(fromPrimary.Manifest, prefixed);
+        Assert.Equal(fromPrimary.Manifest, byNs);
+        Assert.Equal(fromReference.Manifest, reference);
+        Assert.Equal(HttpStatusCode.NotFound, lookalike.StatusCode);
+        Assert.Contains("its first component names the upstream reference.test", await lookalike.Content.ReadAsStringAsync());
+        Assert.Equal(["library/alpine", "reference.test/team/app"], catalog.RootElement.GetProperty("repositories").EnumerateArray().Select(r => r.GetString()).Order());
+    }
+
+    [Fact]
+    public async Task OnlyUpstream_NotDockerIo_ServesUnprefixedRequests_StoredUnderItsName()
+    {
+        await using var setup = await MultiUpstreamSetup.StartAsync();
+        var fromReference = await setup.Reference.Client.PushImageAsync("team/app", "v1");
+        setup.WriteFile(setup.ReferenceEntry);
+        var cache = await setup.StartCacheAsync();
+
+        var plain = await cache.Client.GetByteArrayAsync($"/v2/team/app/manifests/{fromReference.Digest}");
+        using var catalog = JsonDocument.Parse(await cache.Client.GetStringAsync("/v2/_catalog"));
+
+        Assert.Equal(fromReference.Manifest, plain);
+        // Stored under its name, so that another upstream added later leaves its repositories as they are.
+        Assert.Equal(["reference.test/team/app"], catalog.RootElement.GetProperty("repositories").EnumerateArray().Select(r => r.GetString()));
+    }
+
     private static async Task<HttpResponseMessage> GetAsync(HttpClient client, string path, string? accept)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, path);
