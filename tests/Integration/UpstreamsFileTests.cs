@@ -85,6 +85,27 @@ public sealed class UpstreamsFileTests
     }
 
     [Fact]
+    public async Task Start_PasswordWithoutRemoteUrl_ExitsSayingTheFilesUpstreamsUsePasswordFile()
+    {
+        var directory = TempDirectory.Create("upstreams");
+        try
+        {
+            var file = Path.Combine(directory, "upstreams.toml");
+            await File.WriteAllTextAsync(file, "[[upstream]]\nname = \"ghcr.io\"\nurl = \"https://ghcr.io\"\n");
+            var settings = new Dictionary<string, string?>(Settings(file)) { ["USER"] = "bot", ["PASSWORD"] = "secret" };
+
+            var (exitCode, _, stderr) = await RegistryCommand.RunAsync(settings);
+
+            Assert.Equal(1, exitCode);
+            Assert.Contains("PASSWORD is set without REMOTE_URL: the upstreams of UPSTREAMS_FILE read theirs from password_file", Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries)));
+        }
+        finally
+        {
+            TempDirectory.Delete(directory);
+        }
+    }
+
+    [Fact]
     public async Task ChangedFile_IsReadAgain_AndABadEditKeepsTheLastGoodUpstreams()
     {
         await using var setup = await MultiUpstreamSetup.StartAsync();

@@ -25,7 +25,7 @@ internal sealed partial class Upstreams : IDisposable
     private readonly Upstream? _remote;
     private volatile UpstreamSet _current;
     private IReadOnlyList<FileVersion> _sources;
-    private DateTimeOffset _nextCheck;
+    private long _nextCheck;
 
     public Upstreams(RegistryOptions options, IMemoryCache tokens, CacheMetrics metrics, RegistryMetrics registry, TimeProvider clock, ILoggerFactory loggers)
     {
@@ -37,7 +37,7 @@ internal sealed partial class Upstreams : IDisposable
         _remote = _options.Remote is { } remote ? _create(remote) : null;
         _current = Build(_options.FromFile, []);
         _sources = _options.FileSources;
-        _nextCheck = clock.GetUtcNow() + CheckInterval;
+        _nextCheck = clock.GetTimestamp() + Ticks(CheckInterval);
         registry.Registry.AddBeforeCollectCallback(() => metrics.SetBreakers(Current.All.Select(u => (u.Options.Name, u.Client.IsBreakerOpen))));
     }
 
@@ -56,20 +56,20 @@ internal sealed partial class Upstreams : IDisposable
 
     private void Refresh()
     {
-        if (_options.File is not { } file || _clock.GetUtcNow() < _nextCheck)
+        if (_options.File is not { } file || _clock.GetTimestamp() < Interlocked.Read(ref _nextCheck))
         {
             return;
         }
 
         lock (_lock)
         {
-            var now = _clock.GetUtcNow();
+            var now = _clock.GetTimestamp();
             if (now < _nextCheck)
             {
                 return;
             }
 
-            _nextCheck = now + CheckInterval;
+            Interlocked.Exchange(ref _nextCheck, now + Ticks(CheckInterval));
             if (!_sources.Any(source => source.Changed))
             {
                 return;
@@ -98,6 +98,8 @@ internal sealed partial class Upstreams : IDisposable
             }
         }
     }
+
+    private long Ticks(TimeSpan interval) => (long)(interval.TotalSeconds * _clock.TimestampFrequency);
 
     private UpstreamSet Build(IReadOnlyList<UpstreamOptions> fromFile, IReadOnlyList<Upstream> before)
     {
