@@ -192,6 +192,30 @@ public sealed class MultiUpstreamTests
         Assert.Equal(["reference.test/team/app"], catalog.RootElement.GetProperty("repositories").EnumerateArray().Select(r => r.GetString()));
     }
 
+    [Fact]
+    public async Task JsonLogs_NameTheUpstream_OfTheRequestAndOfTheFill()
+    {
+        await using var setup = await MultiUpstreamSetup.StartAsync();
+        var blob = TestContent.RandomBytes(10_000);
+        var digest = await setup.Reference.Client.PushBlobAsync("team/app", blob);
+        await using var cache = await RegistryProcess.StartAsync(settings: new Dictionary<string, string>
+        {
+            ["UPSTREAMS_FILE"] = setup.UpstreamsFile,
+            ["LOG_FORMAT"] = "json",
+            ["USERNAME"] = "",
+            ["PASSWORD"] = "",
+        });
+
+        Assert.Equal(blob, await cache.Client.GetByteArrayAsync($"/v2/{Reference}/team/app/blobs/{digest}"));
+        await cache.StopAsync();
+
+        var events = cache.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => l.StartsWith('{')).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        Assert.Contains(events, e => e.TryGetProperty("StatusCode", out var status) && status.GetInt32() == 200
+            && e.GetProperty("Repository").GetString() == $"{Reference}/team/app" && e.GetProperty("Upstream").GetString() == Reference);
+        Assert.Contains(events, e => e.TryGetProperty("Digest", out var logged) && logged.GetString() == digest
+            && !e.TryGetProperty("StatusCode", out _) && e.GetProperty("Upstream").GetString() == Reference);
+    }
+
     private static async Task<HttpResponseMessage> GetAsync(HttpClient client, string path, string? accept)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, path);

@@ -151,7 +151,8 @@ internal static class RegistryServices
         var defaults = upstreams.Defaults;
         app.Logger.LogInformation(
             "neon-registry pull-through cache of {RemoteUrl} listening on {Addresses}, storage {StoragePath}, at most {MaxConnections} connections, tag freshness {TagFreshness}, size limit {SizeLimit}, upstream login {UpstreamLogin}",
-            string.Join(", ", upstreams.All.Select(u => u.RemoteUrl.ToString())), addresses, storage, options.MaxConnections, defaults.TagFreshness.ToString("c"), Commands.ByteSize.Format(defaults.SizeLimitBytes),
+            // One word however many upstreams: tools (and the tests) read the address after it.
+            string.Join(',', upstreams.All.Select(u => u.RemoteUrl.ToString())), addresses, storage, options.MaxConnections, defaults.TagFreshness.ToString("c"), Commands.ByteSize.Format(defaults.SizeLimitBytes),
             string.Join(", ", upstreams.All.Select(u => u.User is { } user ? $"as {user}" : "none (anonymous)")));
         if (upstreams.All.Count > 1 || upstreams.File is not null)
         {

@@ -1,5 +1,6 @@
 using NeonRegistry.Api;
 using NeonRegistry.Oci;
+using Serilog;
 
 namespace NeonRegistry.Proxy;
 
@@ -9,7 +10,7 @@ namespace NeonRegistry.Proxy;
 /// the first path component (<c>/v2/ghcr.io/owner/app/...</c>), and Docker Engine names none. A namespace no
 /// upstream serves gets 404 NAME_UNKNOWN, so containerd falls back to its next mirror or the registry itself.
 /// </summary>
-internal sealed class NamespaceFilter(Upstreams upstreams) : IMiddleware
+internal sealed class NamespaceFilter(Upstreams upstreams, IDiagnosticContext diagnostics) : IMiddleware
 {
     public Task InvokeAsync(HttpContext http, RequestDelegate next)
     {
@@ -27,6 +28,8 @@ internal sealed class NamespaceFilter(Upstreams upstreams) : IMiddleware
             return OciResults.Error(OciErrorCode.NameUnknown, refusal).ExecuteAsync(http);
         }
 
+        // The request's log event names its upstream (a property of JSON lines; text lines show the stored name).
+        diagnostics.Set("Upstream", set.Resolve(stored)?.Upstream.Options.Name);
         if (stored != name)
         {
             RequestRoute.Replace(http, route with { Name = stored });
