@@ -54,6 +54,7 @@ public sealed class UpstreamsFileTests
     [InlineData("[[upstream]]\nname = \"ghcr.io\"\n", "line 1: an [[upstream]] needs both name")]
     [InlineData("[[upstream]]\nname = \"127.0.0.1:9\"\nurl = \"http://127.0.0.1:9\"\n", "line 1: name '127.0.0.1:9' is given to another upstream already")]
     [InlineData("[[upstream]\n", "line 1: ")]
+    [InlineData("[[upstream]]\nname = \"ghcr.io\"\nurl = \"https://bot:secret@ghcr.io\"\n", "line 3: url must not carry a login (user:password@host): give it as user and password_file")]
     public async Task Start_UpstreamsFileMistake_ExitsWithOneLineSayingIt(string text, string expected)
     {
         var directory = TempDirectory.Create("upstreams");

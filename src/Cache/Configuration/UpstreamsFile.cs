@@ -113,7 +113,7 @@ internal static partial class UpstreamsFile
 
         if (RemoteUrlOrError(url.Value) is { } problem)
         {
-            error(url.At, $"url {problem}");
+            error(url.At, problem.StartsWith('\'') ? $"url {problem}" : $"url {problem}: give it as user and password_file");
             valid = false;
         }
 
