@@ -19,6 +19,11 @@ try
 }
 catch (SettingsException e)
 {
-    Console.Error.WriteLine($"neon-registry: {e.Message}");
+    // One line per error, each a whole sentence (the upstreams file may have several).
+    foreach (var line in e.Message.Split('\n'))
+    {
+        Console.Error.WriteLine($"neon-registry: {line}");
+    }
+
     return 1;
 }

@@ -12,7 +12,7 @@ public sealed class UpstreamNamesTests
     [InlineData("https://ghcr.io", "alpine", "alpine")]
     public void Of_DockerHubOneComponentName_GetsLibraryPrefix(string remote, string name, string expected)
     {
-        var options = new UpstreamOptions { RemoteUrl = new Uri(remote) };
+        var options = new UpstreamOptions { Name = "test", RemoteUrl = new Uri(remote) };
 
         Assert.Equal(expected, options.RemoteNameOf(RepositoryName.Parse(name)));
     }
@@ -20,9 +20,9 @@ public sealed class UpstreamNamesTests
     [Theory]
     [InlineData("https://registry-1.docker.io", "docker.io")]
     [InlineData("http://127.0.0.1:5000", "127.0.0.1:5000")]
-    public void Namespace_IsWhatContainerdSendsAsNs(string remote, string expected)
+    public void NameOf_RemoteUrl_IsWhatContainerdSendsAsNs(string remote, string expected)
     {
-        Assert.Equal(expected, new UpstreamOptions { RemoteUrl = new Uri(remote) }.Namespace);
+        Assert.Equal(expected, UpstreamOptions.NameOf(new Uri(remote)));
     }
 
     [Theory]
@@ -40,7 +40,7 @@ public sealed class UpstreamNamesTests
     [InlineData("http://registry:5000", "http://tokens.internal/token", true)]
     public void TokenRealm_TrustedOnlyOnTheUpstreamsHostItsKnownTokenServiceOrWhenListed(string remote, string realm, bool trusted)
     {
-        var options = new UpstreamOptions { RemoteUrl = new Uri(remote), TrustedTokenHosts = ["tokens.internal"] };
+        var options = new UpstreamOptions { Name = "test", RemoteUrl = new Uri(remote), TrustedTokenHosts = ["tokens.internal"] };
 
         Assert.Equal(trusted, TokenRealmTrust.IsTrusted(new Uri(realm), options));
     }

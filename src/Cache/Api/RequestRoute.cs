@@ -34,6 +34,9 @@ internal sealed class RequestRoute
         return next(http);
     }
 
+    /// <summary>Makes <paramref name="route"/> the request's route from here on, e.g. with the store's name for its repository.</summary>
+    public static void Replace(HttpContext http, V2Route route) => http.Features.Set(new RequestRoute(route, null));
+
     private static RequestRoute Parse(HttpContext http)
     {
         // The raw target, not the decoded path: V2Route refuses escapes before any name exists.

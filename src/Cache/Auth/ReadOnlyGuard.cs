@@ -10,8 +10,8 @@ namespace NeonRegistry.Auth;
 /// </summary>
 internal sealed class ReadOnlyGuard(RegistryOptions options) : IMiddleware
 {
-    private readonly string _reason = options.Upstream is { } upstream
-        ? $"this is a pull-through cache of {upstream.RemoteUrl.Authority}: push to that registry instead"
+    private readonly string _reason = options.Upstreams is { } upstreams
+        ? $"this is a pull-through cache of {string.Join(", ", upstreams.All.Select(u => u.RemoteUrl.Authority))}: push to that registry instead"
         : "the registry is read-only for maintenance (READ_ONLY=true); pulls keep working, push again later";
 
     public Task InvokeAsync(HttpContext http, RequestDelegate next)

@@ -14,17 +14,17 @@ internal static class EnvironmentSettings
     public const int MinimumSecretLength = 32;
 
     /// <summary>
-    /// Reads every setting. REMOTE_URL selects the mode: without it the process is a primary registry whose
-    /// USERNAME/PASSWORD is the login; with it, a pull-through cache whose USER/PASSWORD log in to the upstream
-    /// and whose own clients are anonymous unless HTPASSWD_FILE names users.
+    /// Reads every setting. REMOTE_URL or an upstreams file selects the mode: without either the process is a
+    /// primary registry whose USERNAME/PASSWORD is the login; with one, a pull-through cache whose USER/PASSWORD
+    /// log in to REMOTE_URL's upstream and whose own clients are anonymous unless HTPASSWD_FILE names users.
     /// </summary>
     /// <exception cref="SettingsException">A setting is missing or malformed.</exception>
     public static RegistryOptions Read(IConfiguration configuration)
     {
         string? Get(string name) => configuration[name] is { Length: > 0 } value ? value : null;
 
-        var upstream = Get("REMOTE_URL") is { } remote ? ReadUpstream(remote, Get) : null;
-        var isCache = upstream is not null;
+        var upstreams = ReadUpstreams(Get);
+        var isCache = upstreams is not null;
         return new RegistryOptions
         {
             StoragePath = ReadStoragePath(configuration),
@@ -42,21 +42,53 @@ internal static class EnvironmentSettings
             LogLevel = ReadLogLevel(Get("LOG_LEVEL")),
             JsonLogs = ReadLogFormat(Get("LOG_FORMAT")),
             InstanceName = Get("HOST") ?? Environment.MachineName,
-            Upstream = upstream,
+            Upstreams = upstreams,
         };
     }
 
-    private static UpstreamOptions ReadUpstream(string remote, Func<string, string?> get)
+    /// <summary>The cache's upstreams: REMOTE_URL's with USER/PASSWORD, UPSTREAMS_FILE's, or both; null for a primary.</summary>
+    private static UpstreamSetOptions? ReadUpstreams(Func<string, string?> get)
     {
-        if (!Uri.TryCreate(remote, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https") || url.AbsolutePath != "/" && url.AbsolutePath.Length > 0)
+        var file = ReadUpstreamsFileOrNull(get("UPSTREAMS_FILE"));
+        var remote = get("REMOTE_URL");
+        if (remote is null && file is null)
         {
-            throw new SettingsException($"REMOTE_URL '{remote}' is not the absolute http(s) URL of a registry's root, e.g. https://registry-1.docker.io");
+            return null;
         }
 
-        // A login in the URL would be printed wherever the upstream is named (the start-up line, the status page).
-        if (url.UserInfo.Length > 0)
+        var defaults = new UpstreamDefaults();
+        defaults = defaults with
         {
-            throw new SettingsException("REMOTE_URL must not carry a login (user:password@host): give it as USER and PASSWORD");
+            TagFreshness = ReadDuration("TAG_FRESHNESS", get("TAG_FRESHNESS"), defaults.TagFreshness),
+            RequestTimeout = ReadDuration("UPSTREAM_TIMEOUT", get("UPSTREAM_TIMEOUT"), defaults.RequestTimeout),
+            IdleTimeout = ReadDuration("UPSTREAM_IDLE_TIMEOUT", get("UPSTREAM_IDLE_TIMEOUT"), defaults.IdleTimeout),
+            BreakDuration = ReadDuration("UPSTREAM_BREAK", get("UPSTREAM_BREAK"), defaults.BreakDuration),
+            SizeLimitBytes = ReadSize("CACHE_SIZE_LIMIT", get("CACHE_SIZE_LIMIT"), defaults.SizeLimitBytes),
+            TrustedTokenHosts = get("TOKEN_REALM_HOSTS")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [],
+        };
+        if (remote is null && get("PASSWORD") is not null)
+        {
+            throw new SettingsException("PASSWORD is set without REMOTE_URL: the upstreams of UPSTREAMS_FILE read theirs from password_file");
+        }
+
+        var remoteUpstream = remote is null ? null : ReadRemoteUpstream(remote, get, defaults);
+        var (fromFile, sources) = file is null
+            ? ([], [])
+            : UpstreamsFile.Read(file, defaults, remoteUpstream is null ? [] : [remoteUpstream.Name]);
+        return new UpstreamSetOptions { Defaults = defaults, Remote = remoteUpstream, File = file, FromFile = fromFile, FileSources = sources };
+    }
+
+    /// <summary>UPSTREAMS_FILE when set (it must exist), else the default path when a file is there.</summary>
+    private static string? ReadUpstreamsFileOrNull(string? value) =>
+        value is null ? File.Exists(UpstreamSetOptions.DefaultFile) ? UpstreamSetOptions.DefaultFile : null
+        : File.Exists(value) ? value
+        : throw new SettingsException($"UPSTREAMS_FILE '{value}' does not exist");
+
+    private static UpstreamOptions ReadRemoteUpstream(string remote, Func<string, string?> get, UpstreamDefaults defaults)
+    {
+        if (UpstreamsFile.RemoteUrlOrError(remote) is { } problem)
+        {
+            throw new SettingsException(problem.StartsWith('\'') ? $"REMOTE_URL {problem}" : $"REMOTE_URL {problem}: give it as USER and PASSWORD");
         }
 
         var user = get("USER");
@@ -68,20 +100,8 @@ internal static class EnvironmentSettings
 
         // A login shell always sets USER to its own user's name: without PASSWORD it cannot be meant as the upstream login.
         var ignoredUser = password is null ? user : null;
-
-        var defaults = new UpstreamOptions { RemoteUrl = url };
-        return defaults with
-        {
-            User = ignoredUser is null ? user : null,
-            Password = password,
-            IgnoredUser = ignoredUser,
-            TagFreshness = ReadDuration("TAG_FRESHNESS", get("TAG_FRESHNESS"), defaults.TagFreshness),
-            RequestTimeout = ReadDuration("UPSTREAM_TIMEOUT", get("UPSTREAM_TIMEOUT"), defaults.RequestTimeout),
-            IdleTimeout = ReadDuration("UPSTREAM_IDLE_TIMEOUT", get("UPSTREAM_IDLE_TIMEOUT"), defaults.IdleTimeout),
-            BreakDuration = ReadDuration("UPSTREAM_BREAK", get("UPSTREAM_BREAK"), defaults.BreakDuration),
-            SizeLimitBytes = ReadSize("CACHE_SIZE_LIMIT", get("CACHE_SIZE_LIMIT"), defaults.SizeLimitBytes),
-            TrustedTokenHosts = get("TOKEN_REALM_HOSTS")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [],
-        };
+        var url = new Uri(remote);
+        return defaults.Create(UpstreamOptions.NameOf(url), url, ignoredUser is null ? user : null, password) with { IgnoredUser = ignoredUser };
     }
 
     private static TimeSpan ReadDuration(string name, string? value, TimeSpan defaultValue)
@@ -117,8 +137,9 @@ internal static class EnvironmentSettings
         : ReadIsCache(configuration) ? UpstreamOptions.DefaultStoragePath
         : RegistryOptions.DefaultStoragePath;
 
-    /// <summary>Whether REMOTE_URL makes this a pull-through cache, without checking the upstream settings.</summary>
-    public static bool ReadIsCache(IConfiguration configuration) => configuration["REMOTE_URL"] is { Length: > 0 };
+    /// <summary>Whether REMOTE_URL or an upstreams file makes this a pull-through cache, without checking the upstream settings.</summary>
+    public static bool ReadIsCache(IConfiguration configuration) =>
+        configuration["REMOTE_URL"] is { Length: > 0 } || configuration["UPSTREAMS_FILE"] is { Length: > 0 } || File.Exists(UpstreamSetOptions.DefaultFile);
 
     private static string ReadSecret(string? value) => value switch
     {

@@ -51,10 +51,10 @@ internal sealed record RegistryOptions
     /// <summary>This instance's name in every log line (HOST, else the machine's name).</summary>
     public required string InstanceName { get; init; }
 
-    /// <summary>The upstream of a pull-through cache; null for a primary registry.</summary>
-    public UpstreamOptions? Upstream { get; init; }
+    /// <summary>The upstreams of a pull-through cache; null for a primary registry.</summary>
+    public UpstreamSetOptions? Upstreams { get; init; }
 
-    public bool IsCache => Upstream is not null;
+    public bool IsCache => Upstreams is not null;
 
     /// <summary>Whether clients must log in: always for a primary, only with an htpasswd file for a cache.</summary>
     public bool RequiresLogin => Username is not null || HtpasswdFile is not null;

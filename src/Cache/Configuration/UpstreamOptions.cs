@@ -1,10 +1,16 @@
 namespace NeonRegistry.Configuration;
 
-/// <summary>The pull-through cache's upstream and how to treat it. Present only in cache mode.</summary>
+/// <summary>One upstream of a pull-through cache and how to treat it. Present only in cache mode.</summary>
 internal sealed record UpstreamOptions
 {
     public const string DefaultStoragePath = "/var/lib/neon-registry-cache";
     public const int DefaultPort = 5002;
+
+    /// <summary>
+    /// The registry host clients name, e.g. docker.io or ghcr.io: what containerd sends as <c>?ns=</c>, the first
+    /// path component of the path form, and the <c>upstream</c> label of its metrics.
+    /// </summary>
+    public required string Name { get; init; }
 
     /// <summary>The upstream registry's root, e.g. https://registry-1.docker.io.</summary>
     public required Uri RemoteUrl { get; init; }
@@ -13,6 +19,12 @@ internal sealed record UpstreamOptions
     public string? User { get; init; }
 
     public string? Password { get; init; }
+
+    /// <summary>Where the login is set, for the messages that say it was refused ("refuses USER/PASSWORD").</summary>
+    public string LoginSetting { get; init; } = "USER/PASSWORD";
+
+    /// <summary>The same, for the messages that say to set or check it ("check USER and PASSWORD").</summary>
+    public string LoginSettings { get; init; } = "USER and PASSWORD";
 
     /// <summary>USER when it was set without PASSWORD, and so ignored (pulls are anonymous); logged once at start.</summary>
     public string? IgnoredUser { get; init; }
@@ -42,6 +54,7 @@ internal sealed record UpstreamOptions
     public string RemoteNameOf(Oci.RepositoryName name) =>
         IsDockerHub && !name.Value.Contains('/') ? "library/" + name.Value : name.Value;
 
-    /// <summary>The namespace containerd names in <c>?ns=</c> when it means this upstream.</summary>
-    public string Namespace => IsDockerHub ? "docker.io" : RemoteUrl.Authority;
+    /// <summary>The name an upstream given only as a URL goes by: docker.io for Docker Hub, else the URL's host[:port].</summary>
+    public static string NameOf(Uri remoteUrl) =>
+        remoteUrl.Host is "registry-1.docker.io" or "index.docker.io" or "docker.io" ? "docker.io" : remoteUrl.Authority.ToLowerInvariant();
 }

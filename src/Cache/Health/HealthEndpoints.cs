@@ -16,7 +16,7 @@ internal static class HealthEndpoints
 
     /// <summary>
     /// The tag that makes a health check part of <c>/readyz</c>. Another mode adds its own check with it, e.g. cache
-    /// mode's "upstream reachable, breaker closed": <c>services.AddHealthChecks().AddCheck&lt;T&gt;("upstream", tags: [ReadinessTag])</c>.
+    /// mode's "upstreams reachable, breakers closed": <c>services.AddHealthChecks().AddCheck&lt;T&gt;("upstreams", tags: [ReadinessTag])</c>.
     /// A check that answers Degraded keeps the instance ready (it still serves what it has) and says why.
     /// </summary>
     public const string ReadinessTag = "ready";
@@ -38,11 +38,12 @@ internal static class HealthEndpoints
     {
         var report = await health.CheckHealthAsync(check => check.Tags.Contains(ReadinessTag), cancellationToken);
         var ready = report.Status != HealthStatus.Unhealthy;
-        var checks = report.Entries.Select(entry => new CheckReport(
+        // A check of several parts (cache mode's upstreams) lists each part as its own check.
+        var checks = report.Entries.SelectMany(entry => entry.Value.Data.Values.OfType<CheckReport>().ToList() is { Count: > 0 } parts ? parts : [new CheckReport(
             entry.Key,
             entry.Value.Status.ToString().ToLowerInvariant(),
             entry.Value.Description ?? entry.Value.Exception?.Message,
-            Math.Round(entry.Value.Duration.TotalMilliseconds, 1)));
+            Math.Round(entry.Value.Duration.TotalMilliseconds, 1))]);
         var body = new ReadinessReport(ready ? "ready" : "not ready", options.InstanceName, checks.ToList());
         return SmallBody.Json(body, HealthJsonContext.Default.ReadinessReport, statusCode: ready ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
     }

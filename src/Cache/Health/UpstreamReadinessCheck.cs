@@ -10,12 +10,30 @@ namespace NeonRegistry.Health;
 /// whose upstream is down or refuses it still serves everything it holds, so it must stay in rotation. Any HTTP
 /// answer to a plain <c>GET /v2/</c>, a 401 included, means the upstream is reachable; the login is checked when
 /// one is configured or the upstream asks for one (<see cref="UpstreamAccessCheck"/>, at most once a minute).
+/// Every upstream is asked at once; each has its own line in <c>/readyz</c> (<see cref="HealthEndpoints"/> lists
+/// the <see cref="CheckReport"/>s in the result's data), named <c>upstream NAME</c>.
 /// </summary>
-internal sealed class UpstreamReadinessCheck(Upstream upstream) : IHealthCheck
+internal sealed class UpstreamReadinessCheck(Upstreams upstreams, TimeProvider clock) : IHealthCheck
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(3);
 
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        var all = upstreams.Current.All;
+        var results = await Task.WhenAll(all.Select(async upstream =>
+        {
+            var started = clock.GetTimestamp();
+            var result = await CheckAsync(upstream, cancellationToken);
+            var report = new CheckReport(
+                $"upstream {upstream.Options.Name}", result.Status.ToString().ToLowerInvariant(), result.Description, Math.Round(clock.GetElapsedTime(started).TotalMilliseconds, 1));
+            return (result.Status, report);
+        }));
+        var data = results.ToDictionary(r => r.report.Name, r => (object)r.report);
+        var worst = results.Length == 0 ? HealthStatus.Healthy : results.Min(r => r.Status);
+        return new HealthCheckResult(worst, $"{results.Count(r => r.Status == HealthStatus.Healthy)} of {results.Length} upstreams healthy", data: data);
+    }
+
+    private static async Task<HealthCheckResult> CheckAsync(Upstream upstream, CancellationToken cancellationToken)
     {
         if (upstream.Client.IsBreakerOpen)
         {

@@ -12,15 +12,16 @@ internal static class PullThroughServices
 {
     public static IServiceCollection AddContentSource(this IServiceCollection services, RegistryOptions options)
     {
-        if (options.Upstream is not { } upstream)
+        if (options.Upstreams is not { } upstreams)
         {
             return services.AddSingleton<IContentSource, LocalContentSource>();
         }
 
-        services.AddSingleton(upstream);
+        // What every upstream shares (the size limit, the idle timeout), for the evictor: any upstream's will do.
+        services.AddSingleton(upstreams.All[0]);
         services.AddSingleton<CacheMetrics>();
-        services.AddHealthChecks().AddCheck<UpstreamReadinessCheck>("upstream", tags: [HealthEndpoints.ReadinessTag]);
-        services.AddSingleton<Upstream>();
+        services.AddHealthChecks().AddCheck<UpstreamReadinessCheck>("upstreams", tags: [HealthEndpoints.ReadinessTag]);
+        services.AddSingleton<Upstreams>();
         services.AddSingleton<PullThroughManifests>();
         services.AddSingleton<PullThroughBlobs>();
         services.AddSingleton<BlobFills>();

@@ -125,9 +125,9 @@ internal static class RegistryServices
         // raw target and refuses such names instead of letting them fall through as an unknown path.
         app.MapFallback((HttpContext http, V2Dispatcher dispatcher) => dispatcher.DispatchAsync(http));
 
-        if (options.Upstream?.IgnoredUser is { } ignored)
+        if (options.Upstreams?.Remote is { IgnoredUser: { } ignored } remote)
         {
-            app.Logger.LogWarning("USER '{User}' is set without PASSWORD and was ignored: the cache pulls from {Upstream} anonymously", ignored, options.Upstream.RemoteUrl.Authority);
+            app.Logger.LogWarning("USER '{User}' is set without PASSWORD and was ignored: the cache pulls from {Upstream} anonymously", ignored, remote.RemoteUrl.Authority);
         }
 
         app.Lifetime.ApplicationStarted.Register(() => LogListening(app));
@@ -139,7 +139,7 @@ internal static class RegistryServices
         var addresses = string.Join(", ", app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? []);
         var storage = app.Services.GetRequiredService<StorageLayout>().Root;
         var options = app.Services.GetRequiredService<RegistryOptions>();
-        if (options.Upstream is not { } upstream)
+        if (options.Upstreams is not { } upstreams)
         {
             app.Logger.LogInformation(
                 "neon-registry primary registry listening on {Addresses}, storage {StoragePath}, at most {MaxConnections} connections, {Login}{ReadOnly}",
@@ -147,10 +147,19 @@ internal static class RegistryServices
             return;
         }
 
-        // What an operator checks first on a cache node; the upstream's password is never part of it.
+        // What an operator checks first on a cache node; the upstreams' passwords are never part of it.
+        var defaults = upstreams.Defaults;
         app.Logger.LogInformation(
             "neon-registry pull-through cache of {RemoteUrl} listening on {Addresses}, storage {StoragePath}, at most {MaxConnections} connections, tag freshness {TagFreshness}, size limit {SizeLimit}, upstream login {UpstreamLogin}",
-            upstream.RemoteUrl.ToString(), addresses, storage, options.MaxConnections, upstream.TagFreshness.ToString("c"), Commands.ByteSize.Format(upstream.SizeLimitBytes),
-            upstream.User is { } user ? $"as {user}" : "none (anonymous)");
+            // One word however many upstreams: tools (and the tests) read the address after it.
+            string.Join(',', upstreams.All.Select(u => u.RemoteUrl.ToString())), addresses, storage, options.MaxConnections, defaults.TagFreshness.ToString("c"), Commands.ByteSize.Format(defaults.SizeLimitBytes),
+            string.Join(", ", upstreams.All.Select(u => u.User is { } user ? $"as {user}" : "none (anonymous)")));
+        if (upstreams.All.Count > 1 || upstreams.File is not null)
+        {
+            foreach (var upstream in upstreams.All)
+            {
+                app.Logger.LogInformation("upstream {Upstream}: {RemoteUrl}, login {UpstreamLogin}", upstream.Name, upstream.RemoteUrl.ToString(), upstream.User is { } user ? $"as {user}" : "none (anonymous)");
+            }
+        }
     }
 }

@@ -11,10 +11,10 @@ namespace NeonRegistry.Proxy;
 /// </summary>
 internal sealed class Upstream : IDisposable
 {
-    public Upstream(UpstreamOptions options, IMemoryCache tokens, CacheMetrics metrics, RegistryMetrics registry, TimeProvider clock, ILoggerFactory loggers)
+    public Upstream(UpstreamOptions options, IMemoryCache tokens, CacheMetrics metrics, TimeProvider clock, ILoggerFactory loggers)
     {
         Options = options;
-        Client = new UpstreamClient(options, new UpstreamAuthenticator(options, tokens, loggers.CreateLogger<UpstreamAuthenticator>()), metrics, registry, clock);
+        Client = new UpstreamClient(options, new UpstreamAuthenticator(options, tokens, loggers.CreateLogger<UpstreamAuthenticator>()), metrics, clock);
         Access = new UpstreamAccessCheck(Client, options, clock);
     }
 

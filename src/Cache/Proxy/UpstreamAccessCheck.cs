@@ -41,7 +41,7 @@ internal sealed class UpstreamAccessCheck(UpstreamClient upstream, UpstreamOptio
             using var response = await upstream.PingWithLoginAsync(timeout.Token);
             if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
             {
-                refusal = Refused($"GET /v2/ answered {(int)response.StatusCode}{(options.User is null ? "; set USER and PASSWORD to its login" : "")}");
+                refusal = Refused($"GET /v2/ answered {(int)response.StatusCode}{(options.User is null ? $"; set {options.LoginSettings} to its login" : "")}");
             }
             else if (response.IsSuccessStatusCode)
             {
@@ -72,7 +72,7 @@ internal sealed class UpstreamAccessCheck(UpstreamClient upstream, UpstreamOptio
         var upstreamName = options.RemoteUrl.Authority;
         if (options.User is not null)
         {
-            return $"upstream {upstreamName} refuses USER/PASSWORD: {detail}";
+            return $"upstream {upstreamName} refuses {options.LoginSetting}: {detail}";
         }
 
         var ignored = options.IgnoredUser is not null ? " (USER was set without PASSWORD and ignored)" : "";

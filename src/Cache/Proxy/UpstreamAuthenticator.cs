@@ -115,7 +115,7 @@ internal sealed class UpstreamAuthenticator(UpstreamOptions options, IMemoryCach
         using var response = await http.SendAsync(request, cancellationToken);
         if (!response.IsSuccessStatusCode)
         {
-            throw new RegistryException(OciErrorCode.Unavailable, $"the token service of upstream {options.RemoteUrl.Authority} refused a token ({(int)response.StatusCode}); {(sendCredentials ? "check USER and PASSWORD" : "it may need a login: set USER and PASSWORD")}");
+            throw new RegistryException(OciErrorCode.Unavailable, $"the token service of upstream {options.RemoteUrl.Authority} refused a token ({(int)response.StatusCode}); {(sendCredentials ? $"check {options.LoginSettings}" : $"it may need a login: set {options.LoginSettings}")}");
         }
 
         var body = await response.Content.ReadFromJsonAsync(UpstreamJsonContext.Default.TokenResponse, cancellationToken)

@@ -194,7 +194,7 @@ internal sealed partial class UpstreamRepository(UpstreamClient client, Reposito
                 // Docker Hub answers 401 for repositories that do not exist, so this is a 404 to the client too.
                 throw new RegistryException(
                     OciErrorCode.NameUnknown,
-                    $"the upstream registry {upstream} denied access to '{name}': it does not exist there, or USER/PASSWORD may not pull it",
+                    $"the upstream registry {upstream} denied access to '{name}': it does not exist there, or {client.Options.LoginSetting} may not pull it",
                     new Dictionary<string, string> { ["name"] = name.Value });
             case HttpStatusCode.TooManyRequests:
                 throw new RegistryException(OciErrorCode.TooManyRequests, $"the upstream registry {upstream} is rate-limiting this cache; try again later")

@@ -27,21 +27,23 @@ internal sealed class StatusPage(
         var rows = new List<(string Label, string Html)>
         {
             ("Host", Html.Text(options.InstanceName)),
-            ("Mode", options.Upstream is { } upstream ? $"pull-through cache of <code>{Html.Text(upstream.RemoteUrl.ToString())}</code>" : "primary registry"),
+            ("Mode", options.Upstreams is { } upstreams
+                ? $"pull-through cache of {string.Join(", ", upstreams.All.Select(u => $"<code>{Html.Text(u.RemoteUrl.ToString())}</code>"))}"
+                : "primary registry"),
             ("Store", $"<code>{Html.Text(layout.Root)}</code>"),
         };
         var drive = TryDrive(layout.Root);
         rows.Add(("Store used", drive is null ? "-" : $"{Html.Bytes(drive.TotalSize - drive.AvailableFreeSpace)} of {Html.Bytes(drive.TotalSize)}"));
         rows.Add(("Store free", drive is null ? "-" : Html.Bytes(drive.AvailableFreeSpace)));
         rows.Add(("Uploads in progress", uploads.CountInProgress().ToString(CultureInfo.InvariantCulture)));
-        if (cache is not null && options.Upstream is { } cacheOptions)
+        if (cache is not null && options.Upstreams is { } cacheOptions)
         {
             var hits = cache.AnswerCount(CacheStatus.Hit) + cache.AnswerCount(CacheStatus.Stale);
             var answers = hits + cache.AnswerCount(CacheStatus.Miss);
             rows.Add(("Hit ratio", answers == 0 ? "- (nothing pulled yet)" : string.Create(CultureInfo.InvariantCulture, $"{hits * 100 / answers:0}% of {answers:0} pulls")));
             rows.Add(("Bytes sent to clients", Html.Bytes((long)(metrics.BytesServed("blob") + metrics.BytesServed("manifest")))));
             rows.Add(("Bytes fetched from the upstream", Html.Bytes((long)cache.FetchedBytes)));
-            rows.Add(("Cache use", $"{Html.Bytes((long)cache.BytesStored.Value)} of {Html.Bytes(cacheOptions.SizeLimitBytes)} (CACHE_SIZE_LIMIT), as last measured"));
+            rows.Add(("Cache use", $"{Html.Bytes((long)cache.BytesStored.Value)} of {Html.Bytes(cacheOptions.Defaults.SizeLimitBytes)} (CACHE_SIZE_LIMIT), as last measured"));
         }
 
         var report = await health.CheckHealthAsync(check => check.Tags.Contains(HealthEndpoints.ReadinessTag), cancellationToken);
@@ -51,11 +53,14 @@ internal sealed class StatusPage(
             body.Append("<tr><th scope=\"row\">").Append(Html.Text(label)).Append("</th><td>").Append(value).Append("</td></tr>");
         }
 
-        foreach (var (name, entry) in report.Entries)
+        // A check of several parts (cache mode's upstreams) shows each part, as /readyz lists them.
+        var checks = report.Entries.SelectMany(entry => entry.Value.Data.Values.OfType<CheckReport>().ToList() is { Count: > 0 } parts
+            ? parts.Select(part => (part.Name, part.Status, part.Description))
+            : [(entry.Key, entry.Value.Status.ToString().ToLowerInvariant(), entry.Value.Description ?? entry.Value.Exception?.Message)]);
+        foreach (var (name, state, description) in checks)
         {
-            var state = entry.Status.ToString().ToLowerInvariant();
             body.Append("<tr><th scope=\"row\">Check: ").Append(Html.Text(name)).Append("</th><td><span class=\"state-").Append(state).Append("\">")
-                .Append(state).Append("</span> ").Append(Html.Text(entry.Description ?? entry.Exception?.Message)).Append("</td></tr>");
+                .Append(state).Append("</span> ").Append(Html.Text(description)).Append("</td></tr>");
         }
 
         body.Append("</tbody></table>");

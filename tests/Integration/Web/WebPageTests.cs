@@ -130,7 +130,7 @@ public sealed class WebPageTests(ChromiumBrowser chromium)
         Assert.Contains("50% of 2 pulls", status);
         Assert.Contains($"Bytes fetched from the upstream\t{Commands.ByteSize.Format(image.Layers[0].Length)}", status);
         Assert.Contains("of 100.0 GiB (CACHE_SIZE_LIMIT)", status);
-        Assert.Contains("Check: upstream\thealthy", status);
+        Assert.Contains($"Check: upstream {upstream.Authority}\thealthy", status);
     }
 
     [Fact]
