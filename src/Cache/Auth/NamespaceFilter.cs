@@ -1,5 +1,6 @@
 using NeonRegistry.Api;
 using NeonRegistry.Oci;
+using NeonRegistry.Proxy;
 using Serilog;
 
 namespace NeonRegistry.Auth;

@@ -201,15 +201,19 @@ public sealed class ExternalCommand : IAsyncDisposable
         return _process.ExitCode;
     }
 
-    /// <summary>Kills it if it still runs.</summary>
+    /// <summary>Kills it if it still runs. Idempotent: a test may stop a fixture's process before the fixture ends.</summary>
     public ValueTask DisposeAsync()
     {
+        if (!Running.TryRemove(_process, out _))
+        {
+            return ValueTask.CompletedTask;
+        }
+
         if (!_process.HasExited)
         {
             Kill();
         }
 
-        Running.TryRemove(_process, out _);
         _process.Dispose();
         return ValueTask.CompletedTask;
     }

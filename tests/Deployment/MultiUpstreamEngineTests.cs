@@ -1,6 +1,7 @@
+using NeonRegistry.Deployment.Support;
 using NeonRegistry.Integration.Support;
 
-namespace NeonRegistry.Integration;
+namespace NeonRegistry.Deployment;
 
 /// <summary>
 /// One cache in front of two upstreams with different logins (our primary and the reference registry), each
