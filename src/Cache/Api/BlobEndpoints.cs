@@ -32,7 +32,7 @@ internal sealed class BlobEndpoints(IContentSource content, BlobStore blobs, Cac
         }
 
         http.Response.Headers[RegistryHeaders.ContentDigest] = digest.ToString();
-        cacheHeaders.Write(http, blob.Status);
+        cacheHeaders.Write(http, blob.Status, blob.Via);
         if (blob.File is not null)
         {
             BlobFileSender.UseFor(http);

@@ -11,6 +11,9 @@ namespace NeonRegistry.Content;
 /// </summary>
 internal sealed record BlobContent(BlobInfo? File, BlobFill? Fill, CacheStatus Status, IDisposable? Lease = null, long? UpstreamLength = null)
 {
+    /// <summary>The peer node a fill comes from, for X-Cache; null when it comes from the upstream.</summary>
+    public string? Via { get; init; }
+
     public static BlobContent Committed(BlobInfo file, CacheStatus status, IDisposable? lease = null) => new(file, null, status, lease);
 
     public static BlobContent Filling(BlobFill fill, IDisposable lease) => new(null, fill, CacheStatus.Miss, lease);

@@ -2,6 +2,7 @@ using NeonRegistry.Configuration;
 using NeonRegistry.Content;
 using NeonRegistry.Health;
 using NeonRegistry.Metrics;
+using NeonRegistry.Peering;
 using NeonRegistry.Proxy;
 
 namespace NeonRegistry.Hosting;
@@ -27,6 +28,7 @@ internal static class PullThroughServices
         services.AddSingleton<NamespaceFilter>();
         services.AddSingleton<CacheEvictor>();
         services.AddHostedService(provider => provider.GetRequiredService<CacheEvictor>());
+        services.AddPeers(options);
         return services.AddSingleton<IContentSource, PullThroughContentSource>();
     }
 }

@@ -1,6 +1,7 @@
 using NeonRegistry.Content;
 using NeonRegistry.Metrics;
 using NeonRegistry.Oci;
+using NeonRegistry.Peering;
 using NeonRegistry.Storage;
 
 namespace NeonRegistry.Proxy;
@@ -17,6 +18,7 @@ internal sealed partial class PullThroughBlobs(
     BlobFills fills,
     BlobLeases leases,
     CacheEvictor evictor,
+    BlobSources sources,
     TimeProvider clock,
     IHostApplicationLifetime lifetime,
     CacheMetrics metrics,
@@ -40,14 +42,15 @@ internal sealed partial class PullThroughBlobs(
                 return BlobContent.Committed(cached, CacheStatus.Hit, lease);
             }
 
-            var fill = await fills.JoinOrStartAsync(digest, () => StartFillAsync(upstream, name, digest)).WaitAsync(cancellationToken);
+            var forPeer = sources.IsPeerRequest;
+            var fill = await fills.JoinOrStartAsync(digest, () => StartFillAsync(upstream, name, digest, forPeer)).WaitAsync(cancellationToken);
             if (fill is null)
             {
                 lease.Dispose();
                 return null;
             }
 
-            return BlobContent.Filling(fill, lease);
+            return BlobContent.Filling(fill, lease) with { Via = sources.PeerOf(fill) };
         }
         catch
         {
@@ -75,15 +78,20 @@ internal sealed partial class PullThroughBlobs(
         };
     }
 
-    /// <summary>Asks the upstream for a blob and, when it has it, starts the fill that every requester reads from.</summary>
-    private async Task<BlobFill?> StartFillAsync(UpstreamRepository upstream, RepositoryName name, Digest digest)
+    /// <summary>
+    /// Asks the digest's owner among the peers, else the upstream (<see cref="BlobSources"/>), for a blob and, when
+    /// it has it, starts the fill that every requester reads from.
+    /// </summary>
+    /// <param name="forPeer">For a peer's request: the upstream only, never another peer.</param>
+    private async Task<BlobFill?> StartFillAsync(UpstreamRepository upstream, RepositoryName name, Digest digest, bool forPeer)
     {
         var stopping = lifetime.ApplicationStopping;
-        var download = await upstream.GetBlobOrNullAsync(digest, stopping);
-        if (download is null)
+        if (await sources.GetBlobOrNullAsync(upstream, name, digest, forPeer, stopping) is not { } source)
         {
             return null;
         }
+
+        var download = source.Blob;
 
         BlobFill fill;
         Stream body;
@@ -98,6 +106,7 @@ internal sealed partial class PullThroughBlobs(
             body = await download.OpenBodyAsync(stopping);
             var finalPath = layout.Blob(digest);
             fill = new BlobFill(digest, download.Length, AtomicFile.TempPathFor(finalPath), finalPath);
+            sources.Started(fill, source.Peer);
         }
         catch
         {
@@ -111,31 +120,39 @@ internal sealed partial class PullThroughBlobs(
         {
             using (download)
             {
-                await fill.RunAsync(body, verified => Commit(name, digest, verified), upstream.Options.IdleTimeout, stopping);
+                await fill.RunAsync(body, verified => Commit(name, digest, verified, source.Peer), upstream.Options.IdleTimeout, stopping);
             }
 
-            LogFill(name.Value, digest, fill, clock.GetElapsedTime(started));
+            LogFill(name.Value, digest, fill, source.Peer?.Name ?? "the upstream", clock.GetElapsedTime(started));
         });
         return fill;
     }
 
-    private void Commit(RepositoryName name, Digest digest, string verifiedFile)
+    private void Commit(RepositoryName name, Digest digest, string verifiedFile, Peer? peer)
     {
         var length = new FileInfo(verifiedFile).Length;
         blobs.Commit(verifiedFile, digest);
         // After the rename: a measure that starts in between lists the blob, one that starts after it counts it.
         evictor.NoteStored(length);
-        metrics.Fetched(length);
+        if (peer is null)
+        {
+            metrics.Fetched(length);
+        }
+        else
+        {
+            peer.Fetched(length);
+        }
+
         blobs.Link(name, digest);
         evictor.EvictIfDue();
     }
 
-    private void LogFill(string name, Digest digest, BlobFill fill, TimeSpan elapsed)
+    private void LogFill(string name, Digest digest, BlobFill fill, string source, TimeSpan elapsed)
     {
         metrics.Filled(fill.Succeeded);
         if (fill.Succeeded)
         {
-            LogFilled(logger, name, digest.ToString(), elapsed.TotalMilliseconds);
+            LogFilled(logger, name, digest.ToString(), source, elapsed.TotalMilliseconds);
         }
         else
         {
@@ -162,8 +179,8 @@ internal sealed partial class PullThroughBlobs(
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Filled {Repository} {Digest} from the upstream in {ElapsedMs:0} ms")]
-    private static partial void LogFilled(ILogger logger, string repository, string digest, double elapsedMs);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Filled {Repository} {Digest} from {Source} in {ElapsedMs:0} ms")]
+    private static partial void LogFilled(ILogger logger, string repository, string digest, string source, double elapsedMs);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Discarded the fill of {Repository} {Digest}: {Reason}")]
     private static partial void LogFillFailed(ILogger logger, string repository, string digest, string? reason);

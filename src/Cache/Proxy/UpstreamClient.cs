@@ -21,20 +21,21 @@ internal sealed class UpstreamClient : IDisposable
 
     private readonly UpstreamOptions _options;
     private readonly HttpClient _http;
-    private readonly UpstreamAuthenticator _authenticator;
+    private readonly IRequestAuthorization _authenticator;
     private readonly ResiliencePipeline<HttpResponseMessage> _pipeline;
     private readonly CircuitBreakerStateProvider _breaker = new();
-    private readonly CacheMetrics _metrics;
+    private readonly CacheMetrics? _metrics;
     private readonly TimeProvider _clock;
 
-    public UpstreamClient(UpstreamOptions options, UpstreamAuthenticator authenticator, CacheMetrics metrics, RegistryMetrics registry, TimeProvider clock)
+    /// <param name="metrics">Where the upstream's latency, errors and breaker are counted; null for a peer, counted as a peer.</param>
+    public UpstreamClient(UpstreamOptions options, IRequestAuthorization authenticator, CacheMetrics? metrics, RegistryMetrics? registry, TimeProvider clock)
     {
         _options = options;
         _authenticator = authenticator;
         _metrics = metrics;
         _clock = clock;
         _pipeline = UpstreamResilience.Create(options, clock, _breaker);
-        registry.Registry.AddBeforeCollectCallback(() => metrics.BreakerOpen.Set(IsBreakerOpen ? 1 : 0));
+        registry?.Registry.AddBeforeCollectCallback(() => metrics?.BreakerOpen.Set(IsBreakerOpen ? 1 : 0));
         _http = new HttpClient(new SocketsHttpHandler
         {
             AutomaticDecompression = DecompressionMethods.None,
@@ -81,28 +82,28 @@ internal sealed class UpstreamClient : IDisposable
             var response = await _pipeline.ExecuteAsync(
                 async token => await _authenticator.SendAsync(_http, Create, scope, token),
                 cancellationToken);
-            _metrics.UpstreamAnswered(method.Method, (int)response.StatusCode, _clock.GetElapsedTime(started));
+            _metrics?.UpstreamAnswered(method.Method, (int)response.StatusCode, _clock.GetElapsedTime(started));
             if (!response.IsSuccessStatusCode && response.StatusCode != HttpStatusCode.NotFound)
             {
-                _metrics.UpstreamFailed("status");
+                _metrics?.UpstreamFailed("status");
             }
 
             return response;
         }
         catch (BrokenCircuitException e)
         {
-            _metrics.UpstreamFailed("breaker_open");
+            _metrics?.UpstreamFailed("breaker_open");
             var wait = e.RetryAfter is { } after ? $"; it is asked again in {Math.Ceiling(after.TotalSeconds)} s" : "";
             throw Unavailable($"is unavailable after repeated failures{wait}");
         }
         catch (TimeoutRejectedException)
         {
-            _metrics.UpstreamFailed("timeout");
+            _metrics?.UpstreamFailed("timeout");
             throw Unavailable($"did not answer within {_options.RequestTimeout.TotalSeconds} s");
         }
         catch (HttpRequestException e)
         {
-            _metrics.UpstreamFailed("unreachable");
+            _metrics?.UpstreamFailed("unreachable");
             throw Unavailable($"cannot be reached ({e.Message})");
         }
     }

@@ -1,0 +1,138 @@
+using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using NeonRegistry.Integration.Support;
+using NeonRegistry.Peering;
+
+namespace NeonRegistry.Integration;
+
+/// <summary>Cache nodes that are each other's PEERS: each blob crosses from the upstream once for the cluster.</summary>
+public sealed class PeerCacheTests
+{
+    [Fact]
+    public async Task ColdBlob_PulledThroughEveryNode_OneUpstreamGet_NonOwnersViaOwner()
+    {
+        await using var cluster = await CacheCluster.StartAsync();
+        var blob = TestContent.RandomBytes(300 * 1024);
+        var digest = await cluster.Upstream.Client.PushBlobAsync("app", blob);
+        var owner = cluster.OwnerOf(digest);
+        var others = Enumerable.Range(0, cluster.Count).Where(i => i != owner).ToList();
+        var ownerName = cluster.Node(owner).Authority;
+
+        var answers = new List<(int Node, string XCache)>();
+        foreach (var node in others.Append(owner))
+        {
+            using var response = await cluster.Node(node).Client.GetAsync($"/v2/app/blobs/{digest}");
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal(blob, await response.Content.ReadAsByteArrayAsync());
+            answers.Add((node, response.Header("X-Cache")));
+        }
+
+        Assert.Equal(1, cluster.Proxy.Count("GET", $"/blobs/{digest}"));
+        Assert.Equal($"MISS from {cluster.Node(others[0]).Authority} via {ownerName}", answers[0].XCache);
+        Assert.Equal($"MISS from {cluster.Node(others[1]).Authority} via {ownerName}", answers[1].XCache);
+        Assert.Equal($"HIT from {ownerName}", answers[2].XCache);
+        foreach (var node in others)
+        {
+            Assert.True(File.Exists(cluster.BlobPath(node, digest)), $"node {node} keeps its own copy");
+            Assert.Equal(blob.Length, cluster.Node(node).Services.GetRequiredService<PeerMetrics>().FetchedBytes);
+        }
+    }
+
+    [Fact]
+    public async Task ConcurrentColdPulls_OnEveryNode_OneUpstreamGet()
+    {
+        await using var cluster = await CacheCluster.StartAsync();
+        var blob = TestContent.RandomBytes(512 * 1024);
+        var digest = await cluster.Upstream.Client.PushBlobAsync("app", blob);
+        // About 0.8 s for the blob: every node's clients ask while the owner's one download runs.
+        cluster.Proxy.TrickleBytes = 32 * 1024;
+
+        var pulls = await Task.WhenAll(Enumerable.Range(0, 12).Select(i => cluster.Node(i % cluster.Count).Client.GetByteArrayAsync($"/v2/app/blobs/{digest}")));
+
+        Assert.All(pulls, pulled => Assert.Equal(blob, pulled));
+        Assert.Equal(1, cluster.Proxy.Count("GET", $"/blobs/{digest}"));
+    }
+
+    [Fact]
+    public async Task OwnerDown_PullThroughAnotherNode_IsServed_ReadinessDegraded()
+    {
+        await using var cluster = await CacheCluster.StartAsync();
+        var blob = TestContent.RandomBytes(200 * 1024);
+        var digest = await cluster.Upstream.Client.PushBlobAsync("app", blob);
+        var owner = cluster.OwnerOf(digest);
+        var ownerName = cluster.Node(owner).Authority;
+        var asker = (owner + 1) % cluster.Count;
+        await cluster.StopAsync(owner);
+
+        var pulled = await cluster.Node(asker).Client.GetByteArrayAsync($"/v2/app/blobs/{digest}");
+        var (status, state, description) = await cluster.ReadinessAsync(cluster.Node(asker));
+
+        Assert.Equal(blob, pulled);
+        Assert.Equal(1, cluster.Proxy.Count("GET", $"/blobs/{digest}"));
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal("degraded", state);
+        Assert.Contains($"{ownerName} down", description);
+    }
+
+    [Theory]
+    [InlineData("missing")]
+    [InlineData("garbage")]
+    [InlineData("other-secret")]
+    [InlineData("expired")]
+    [InlineData("other-path")]
+    [InlineData("write")]
+    public async Task PeerRequest_WithoutValidSignature_Refused403Denied(string forgery)
+    {
+        await using var cluster = await CacheCluster.StartAsync(count: 2);
+        var digest = await cluster.Upstream.Client.PushBlobAsync("app", TestContent.RandomBytes(1000));
+        var path = $"/v2/app/blobs/{digest}";
+        var method = forgery == "write" ? HttpMethod.Delete : HttpMethod.Get;
+        using var request = new HttpRequestMessage(method, path);
+        request.Headers.TryAddWithoutValidation(PeerSigner.HeaderName, forgery switch
+        {
+            "missing" => "",
+            "garbage" => "node 1 not-a-signature",
+            "other-secret" => Signer(new string('x', 40), TimeProvider.System).Sign(method.Method, path),
+            "expired" => Signer(RegistryServer.TestSecret, new ShiftedClock(TimeSpan.FromMinutes(-5))).Sign(method.Method, path),
+            "other-path" => Signer(RegistryServer.TestSecret, TimeProvider.System).Sign(method.Method, "/v2/other/blobs/" + digest),
+            _ => Signer(RegistryServer.TestSecret, TimeProvider.System).Sign(method.Method, path),
+        });
+        cluster.Proxy.ResetCounts();
+
+        using var response = await cluster.Node(0).Client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Equal("DENIED", await response.ErrorCodeAsync());
+        Assert.Empty(cluster.Proxy.Requests);
+    }
+
+    [Fact]
+    public async Task SignedPeerRequest_ToNonOwner_IsNotForwarded_GoesToUpstreamOnly()
+    {
+        await using var cluster = await CacheCluster.StartAsync();
+        var blob = TestContent.RandomBytes(100 * 1024);
+        var digest = await cluster.Upstream.Client.PushBlobAsync("app", blob);
+        var owner = cluster.OwnerOf(digest);
+        var asked = (owner + 1) % cluster.Count;
+        var path = $"/v2/app/blobs/{digest}";
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.TryAddWithoutValidation(PeerSigner.HeaderName, Signer(RegistryServer.TestSecret, TimeProvider.System).Sign("GET", path));
+
+        using var response = await cluster.Node(asked).Client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(blob, await response.Content.ReadAsByteArrayAsync());
+        Assert.Equal($"MISS from {cluster.Node(asked).Authority}", response.Header("X-Cache"));
+        Assert.Equal(1, cluster.Proxy.Count("GET", $"/blobs/{digest}"));
+        Assert.False(File.Exists(cluster.BlobPath(owner, digest)), "the owner was not asked");
+        Assert.Equal(0, cluster.Node(asked).Services.GetRequiredService<PeerMetrics>().FetchedBytes);
+    }
+
+    private static PeerSigner Signer(string secret, TimeProvider clock) =>
+        new(new Configuration.PeerOptions { Nodes = [new Uri("http://127.0.0.1:9/")], Self = 0, Secret = secret }, "test", clock);
+
+    private sealed class ShiftedClock(TimeSpan shift) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => base.GetUtcNow() + shift;
+    }
+}
