@@ -74,6 +74,31 @@ public sealed class PeerCacheTests
         Assert.Contains($"{ownerName} down", description);
     }
 
+    [Fact]
+    public async Task OwnerStoppedMidDownload_AskerContinuesFromUpstream_ClientGetsWholeBlob()
+    {
+        await using var cluster = await CacheCluster.StartAsync();
+        var blob = TestContent.RandomBytes(1024 * 1024);
+        var digest = await cluster.Upstream.Client.PushBlobAsync("app", blob);
+        var owner = cluster.OwnerOf(digest);
+        var asker = (owner + 1) % cluster.Count;
+        // About 1.6 s for the blob through the owner: time to stop it part way.
+        cluster.Proxy.TrickleBytes = 32 * 1024;
+
+        using var response = await cluster.Node(asker).Client.GetAsync($"/v2/app/blobs/{digest}", HttpCompletionOption.ResponseHeadersRead);
+        var body = await response.Content.ReadAsStreamAsync();
+        var first = new byte[64 * 1024];
+        await body.ReadExactlyAsync(first);
+        cluster.Proxy.TrickleBytes = null;
+        await cluster.StopAsync(owner);
+        using var rest = new MemoryStream();
+        await body.CopyToAsync(rest);
+
+        Assert.Equal(blob, first.Concat(rest.ToArray()).ToArray());
+        Assert.Equal(2, cluster.Proxy.Count("GET", $"/blobs/{digest}"));
+        Assert.True(File.Exists(cluster.BlobPath(asker, digest)), "the asker kept the verified blob");
+    }
+
     [Theory]
     [InlineData("missing")]
     [InlineData("garbage")]

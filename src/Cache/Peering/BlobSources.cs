@@ -35,7 +35,11 @@ internal sealed partial class BlobSources(PeerCluster cluster, IHttpContextAcces
                     var blob = await peer.Repository(name).GetBlobOrNullAsync(digest, cancellationToken);
                     peer.Answered(blob is null ? "not_found" : "found");
                     // The owner asked the same upstream: its 404 is the upstream's.
-                    return blob is null ? null : new BlobSource(blob, peer);
+                    return blob is null ? null : new BlobSource(
+                        blob,
+                        peer,
+                        token => upstream.GetBlobOrNullAsync(digest, token),
+                        e => LogResumed(logger, peer.Name, name.Value, digest.ToString(), e.Message));
                 }
                 catch (RegistryException e)
                 {
@@ -46,7 +50,7 @@ internal sealed partial class BlobSources(PeerCluster cluster, IHttpContextAcces
             }
         }
 
-        return await upstream.GetBlobOrNullAsync(digest, cancellationToken) is { } download ? new BlobSource(download, null) : null;
+        return await upstream.GetBlobOrNullAsync(digest, cancellationToken) is { } download ? new BlobSource(download) : null;
     }
 
     /// <summary>Remembers that <paramref name="fill"/> comes from <paramref name="peer"/>, for the X-Cache of everyone who follows it.</summary>
@@ -60,6 +64,9 @@ internal sealed partial class BlobSources(PeerCluster cluster, IHttpContextAcces
 
     /// <summary>The peer a fill comes from, by name; null for the upstream.</summary>
     public string? PeerOf(BlobFill fill) => _fillPeers.TryGetValue(fill, out var peer) ? peer.Name : null;
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Peer {Peer} broke off sending {Repository} {Digest}, continuing from the upstream: {Reason}")]
+    private static partial void LogResumed(ILogger logger, string peer, string repository, string digest, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Peer {Peer} could not serve {Repository} {Digest}, asking the next node or the upstream: {Reason}")]
     private static partial void LogPeerFailed(ILogger logger, string peer, string repository, string digest, string reason);

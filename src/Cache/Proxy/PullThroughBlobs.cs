@@ -91,26 +91,24 @@ internal sealed partial class PullThroughBlobs(
             return null;
         }
 
-        var download = source.Blob;
-
         BlobFill fill;
         Stream body;
         try
         {
-            if (download.Length is { } length)
+            if (source.Blob.Length is { } length)
             {
                 evictor.MakeRoomFor(length);
             }
 
             // The body first: the fill creates its temp file, which nothing would delete if the body then failed.
-            body = await download.OpenBodyAsync(stopping);
+            body = await source.OpenBodyAsync(stopping);
             var finalPath = layout.Blob(digest);
-            fill = new BlobFill(digest, download.Length, AtomicFile.TempPathFor(finalPath), finalPath);
+            fill = new BlobFill(digest, source.Blob.Length, AtomicFile.TempPathFor(finalPath), finalPath);
             sources.Started(fill, source.Peer);
         }
         catch
         {
-            download.Dispose();
+            source.Dispose();
             throw;
         }
 
@@ -118,31 +116,23 @@ internal sealed partial class PullThroughBlobs(
         // Not awaited by any request: the fill outlives the client that started it, bounded by the idle timeout.
         _ = Task.Run(async () =>
         {
-            using (download)
+            using (source)
             {
-                await fill.RunAsync(body, verified => Commit(name, digest, verified, source.Peer), upstream.Options.IdleTimeout, stopping);
+                await fill.RunAsync(body, verified => Commit(name, digest, verified, source), upstream.Options.IdleTimeout, stopping);
             }
 
-            LogFill(name.Value, digest, fill, source.Peer?.Name ?? "the upstream", clock.GetElapsedTime(started));
+            LogFill(name.Value, digest, fill, source.Name, clock.GetElapsedTime(started));
         });
         return fill;
     }
 
-    private void Commit(RepositoryName name, Digest digest, string verifiedFile, Peer? peer)
+    private void Commit(RepositoryName name, Digest digest, string verifiedFile, BlobSource source)
     {
         var length = new FileInfo(verifiedFile).Length;
         blobs.Commit(verifiedFile, digest);
         // After the rename: a measure that starts in between lists the blob, one that starts after it counts it.
         evictor.NoteStored(length);
-        if (peer is null)
-        {
-            metrics.Fetched(length);
-        }
-        else
-        {
-            peer.Fetched(length);
-        }
-
+        source.Kept(length, metrics);
         blobs.Link(name, digest);
         evictor.EvictIfDue();
     }
