@@ -99,6 +99,27 @@ public sealed class PeerCacheTests
         Assert.True(File.Exists(cluster.BlobPath(asker, digest)), "the asker kept the verified blob");
     }
 
+    [Fact]
+    public async Task TagPulledThroughEveryNode_UpstreamAskedOnce_OwnerDownStillServed()
+    {
+        await using var cluster = await CacheCluster.StartAsync();
+        var image = await cluster.Upstream.Client.PushImageAsync("app", "v1", layerCount: 1);
+        var owner = cluster.OwnerOfTag("app", "v1");
+
+        foreach (var node in Enumerable.Range(0, cluster.Count).Where(i => i != owner).Append(owner))
+        {
+            await RegistryAudit.AssertManifestServedAsync(cluster.Node(node).Client, "app", "v1", image.Manifest);
+        }
+
+        Assert.Equal(1, cluster.Proxy.Count("GET", "/manifests/v1"));
+        Assert.Equal(0, cluster.Proxy.Count("HEAD", "/manifests/v1"));
+
+        await cluster.StopAsync(owner);
+        var asker = (owner + 1) % cluster.Count;
+        var image2 = await cluster.Upstream.Client.PushImageAsync("app", "v2", layerCount: 1);
+        await RegistryAudit.AssertManifestServedAsync(cluster.Node(asker).Client, "app", "v2", image2.Manifest);
+    }
+
     [Theory]
     [InlineData("missing")]
     [InlineData("garbage")]

@@ -43,9 +43,12 @@ internal sealed class PeerCluster : IDisposable
     /// node is the owner (or there are no peers): then it asks the upstream itself. A node only ever asks nodes
     /// ranked above it, so requests between nodes never go round in a circle.
     /// </summary>
-    public IEnumerable<Peer> RankedAbove(Digest digest)
+    public IEnumerable<Peer> RankedAbove(Digest digest) => RankedAbove(digest.ToString());
+
+    /// <summary>As for a digest, for any key: a tag is owned by the ranking of <c>name:tag</c>.</summary>
+    public IEnumerable<Peer> RankedAbove(string content)
     {
-        var key = Encoding.UTF8.GetBytes(digest.ToString());
+        var key = Encoding.UTF8.GetBytes(content);
         foreach (var node in _nodes.OrderByDescending(node => Weight(node.Key, key)))
         {
             if (node.Peer is not { } peer)

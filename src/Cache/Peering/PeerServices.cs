@@ -12,6 +12,7 @@ internal static class PeerServices
         services.AddSingleton<PeerMetrics>();
         services.AddSingleton<PeerCluster>();
         services.AddSingleton<BlobSources>();
+        services.AddSingleton<ManifestSources>();
         services.AddSingleton<PeerRequestGuard>();
         if (options.Peers is not null)
         {

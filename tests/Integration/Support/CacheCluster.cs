@@ -63,6 +63,10 @@ public sealed class CacheCluster : IAsyncDisposable
     public int OwnerOf(string digest) =>
         Enumerable.Range(0, Count).Single(i => _nodes[i] is { } node && !node.Services.GetRequiredService<PeerCluster>().RankedAbove(Digest.Parse(digest)).Any());
 
+    /// <summary>The node that owns the tag <paramref name="repository"/>:<paramref name="tag"/>.</summary>
+    public int OwnerOfTag(string repository, string tag) =>
+        Enumerable.Range(0, Count).Single(i => _nodes[i] is { } node && !node.Services.GetRequiredService<PeerCluster>().RankedAbove($"{repository}:{tag}").Any());
+
     /// <summary>Where a node keeps a blob once it holds it.</summary>
     public string BlobPath(int index, string digest) => Node(index).Services.GetRequiredService<StorageLayout>().Blob(Digest.Parse(digest));
 
