@@ -653,8 +653,8 @@ done
 
 # ---------------------------------------------------------------------------------------------------------------
 # Peers: three of our cache nodes, each with the others as PEERS, over the same primary. The same 20 cold pulls
-# spread over the three (against one node's, above); then again from empty with one node killed (SIGKILL) just
-# after the pulls start, its clients moved to the other two: every pull must still succeed.
+# spread over the three (against one node's, above); then again from empty with one node killed (SIGKILL) once it
+# has fetched its first blob, its clients moved to the other two: every pull must still succeed.
 
 peers_ran=false
 if $peers_bench; then
@@ -673,6 +673,8 @@ if $peers_bench; then
     done
     # Each node has probed the others before the pulls start (the probe runs every 2 s).
     sleep 2.5
+    mark ours-peer-3
+    peer3_mark=$MARK
     mark ours-primary
     start=$(now)
     pulls=()
@@ -684,7 +686,11 @@ if $peers_bench; then
       children+=($!)
     done
     if [ $scenario = killed ]; then
-      sleep 0.3
+      # Killed once it has fetched its first blob from the upstream: mid-run, with the blobs it owns in flight.
+      for _ in $(seq 200); do
+        tail -n +"$((peer3_mark + 1))" "$work/logs/ours-peer-3.log" | grep -q ' Filled ' && break
+        sleep 0.05
+      done
       kill -9 "${pid[ours-peer-3]}" 2>/dev/null || true
       wait "${pid[ours-peer-3]}" 2>/dev/null || true
       unset "pid[ours-peer-3]"
@@ -907,7 +913,7 @@ peers_table() {
     "peers.spread.time|$concurrent_pulls cold pulls over three peer nodes (s)|%.2f" \
     "peers.spread.blob_gets|  upstream blob GETs (4 blobs; 12 without PEERS)|%.0f" \
     "peers.spread.failed|  pulls failed|%.0f" \
-    "peers.killed.time|$concurrent_pulls cold pulls, a third node killed at 0.3 s (s)|%.2f" \
+    "peers.killed.time|$concurrent_pulls cold pulls, a third node killed mid-run (s)|%.2f" \
     "peers.killed.blob_gets|  upstream blob GETs|%.0f" \
     "peers.killed.failed|  pulls failed|%.0f"; do
     IFS='|' read -r key label fmt <<<"$row"
