@@ -106,18 +106,28 @@ public sealed class PeerCacheTests
         var image = await cluster.Upstream.Client.PushImageAsync("app", "v1", layerCount: 1);
         var owner = cluster.OwnerOfTag("app", "v1");
 
+        var answers = new List<string>();
         foreach (var node in Enumerable.Range(0, cluster.Count).Where(i => i != owner).Append(owner))
         {
-            await RegistryAudit.AssertManifestServedAsync(cluster.Node(node).Client, "app", "v1", image.Manifest);
+            using var response = await cluster.Node(node).Client.GetAsync("/v2/app/manifests/v1");
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal(image.Manifest, await response.Content.ReadAsByteArrayAsync());
+            answers.Add(response.Header("X-Cache"));
         }
 
         Assert.Equal(1, cluster.Proxy.Count("GET", "/manifests/v1"));
         Assert.Equal(0, cluster.Proxy.Count("HEAD", "/manifests/v1"));
+        var first = Enumerable.Range(0, cluster.Count).First(i => i != owner);
+        Assert.Equal($"MISS from {cluster.Node(first).Authority} via {cluster.Node(owner).Authority}", answers[0]);
+        Assert.Equal($"HIT from {cluster.Node(owner).Authority}", answers[^1]);
 
+        // Another tag the same node owns, pulled once that node is gone.
+        var tag = Enumerable.Range(2, 60).Select(i => $"v{i}").First(t => cluster.OwnerOfTag("app", t) == owner);
+        var image2 = await cluster.Upstream.Client.PushImageAsync("app", tag, layerCount: 1);
         await cluster.StopAsync(owner);
         var asker = (owner + 1) % cluster.Count;
-        var image2 = await cluster.Upstream.Client.PushImageAsync("app", "v2", layerCount: 1);
-        await RegistryAudit.AssertManifestServedAsync(cluster.Node(asker).Client, "app", "v2", image2.Manifest);
+        await RegistryAudit.AssertManifestServedAsync(cluster.Node(asker).Client, "app", tag, image2.Manifest);
+        Assert.Equal(1, cluster.Proxy.Count("GET", $"/manifests/{tag}"));
     }
 
     [Theory]

@@ -1,3 +1,4 @@
+using NeonRegistry.Content;
 using NeonRegistry.Oci;
 using NeonRegistry.Proxy;
 
@@ -18,8 +19,9 @@ internal sealed partial class ManifestSources(PeerCluster cluster, IHttpContextA
 
     /// <summary>Runs <paramref name="call"/> against the owner of <paramref name="reference"/>, the next node, then the upstream.</summary>
     /// <param name="forPeer">For a peer's request: the upstream only.</param>
+    /// <returns>What <paramref name="call"/> returned, naming the peer it asked, if any.</returns>
     /// <exception cref="RegistryException">The upstream's fault; a peer's faults only move the call on.</exception>
-    public async Task<T> AskAsync<T>(UpstreamRepository upstream, RepositoryName name, string reference, bool forPeer, Func<UpstreamRepository, Task<T>> call)
+    public async Task<ManifestContent?> AskAsync(UpstreamRepository upstream, RepositoryName name, string reference, bool forPeer, Func<UpstreamRepository, Task<ManifestContent?>> call)
     {
         if (!forPeer)
         {
@@ -28,7 +30,7 @@ internal sealed partial class ManifestSources(PeerCluster cluster, IHttpContextA
             {
                 try
                 {
-                    return await call(peer.Repository(name));
+                    return await call(peer.Repository(name)) is { } answer ? answer with { Via = peer.Name } : null;
                 }
                 catch (RegistryException e)
                 {
