@@ -163,6 +163,23 @@ public sealed class PeerCacheTests
     }
 
     [Fact]
+    public async Task PeerRequest_ToCacheWithoutPeers_Refused403Denied()
+    {
+        await using var setup = await PullThroughSetup.StartAsync();
+        var digest = await setup.Upstream.Client.PushBlobAsync("app", TestContent.RandomBytes(1000));
+        var path = $"/v2/app/blobs/{digest}";
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.TryAddWithoutValidation(PeerSigner.HeaderName, Signer(RegistryServer.TestSecret, TimeProvider.System).Sign("GET", path));
+        setup.Proxy.ResetCounts();
+
+        using var response = await setup.Cache.Client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Equal("DENIED", await response.ErrorCodeAsync());
+        Assert.Empty(setup.Proxy.Requests);
+    }
+
+    [Fact]
     public async Task SignedPeerRequest_ToNonOwner_IsNotForwarded_GoesToUpstreamOnly()
     {
         await using var cluster = await CacheCluster.StartAsync();
