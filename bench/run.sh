@@ -15,6 +15,7 @@
 #                       with ours and the reference on one ceph-fuse mount); skipped anyway when Ceph is not installed
 #   --ceph-ports BASE   the CephFS cluster's ports: BASE, BASE+1 and BASE+100..BASE+199 (default 23500), so that a
 #                       run can go beside the suite's cluster or another run's
+#   --no-peers          skip the peers table (three of our cache nodes that are each other's PEERS; ours only)
 # Exit status: 0 when every figure was measured; 1 when a registry failed a pull or a figure is missing; 2 for
 # bad arguments.
 set -euo pipefail
@@ -25,6 +26,7 @@ root=$(cd "$here/.." && pwd)
 quick=false
 cephfs=true
 ceph_ports=23500
+peers_bench=true
 registry_dir=""
 keep_logs=""
 while [ $# -gt 0 ]; do
@@ -34,6 +36,7 @@ while [ $# -gt 0 ]; do
     --logs) keep_logs=${2:?--logs needs a directory}; shift ;;
     --no-cephfs) cephfs=false ;;
     --ceph-ports) ceph_ports=${2:?--ceph-ports needs a port}; shift ;;
+    --no-peers) peers_bench=false ;;
     -h | --help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) echo "unknown argument: $1 (try --help)" >&2; exit 2 ;;
   esac
@@ -97,7 +100,7 @@ work=$(mktemp -d /tmp/neon-bench.XXXXXX)
 chmod 755 "$work"
 mkdir -p "$work/logs" "$work/images" "$work/pulls" "$work/www" "$work/nginx"
 
-declare -A pid=() port=() peak_kb=() cpu_ticks=() store_of=()
+declare -A pid=() port=() peak_kb=() cpu_ticks=() store_of=() fixed_port=()
 children=()
 failures=()
 used_ports=" "
@@ -187,8 +190,12 @@ start_registry() {
   local role=$1 store=${store_of[$1]:-$work/store/$1} upstream
   rm -rf "$store"
   mkdir -p "$store"
-  pick_port
-  port[$role]=$PICKED
+  if [ -n "${fixed_port[$role]:-}" ]; then
+    port[$role]=${fixed_port[$role]}
+  else
+    pick_port
+    port[$role]=$PICKED
+  fi
   case $role in
     ours-primary | ours-ceph)
       env -i "${base_env[@]}" USERNAME="$user" PASSWORD="$password" SECRET="$secret" STORAGE_PATH="$store" PORT="${port[$role]}" \
@@ -198,6 +205,12 @@ start_registry() {
       env -i "${base_env[@]}" REMOTE_URL="http://127.0.0.1:${port[ours-primary]}" USER="$user" PASSWORD="$password" \
         HTPASSWD_FILE="$work/htpasswd" STORAGE_PATH="$store" PORT="${port[$role]}" LOG_LEVEL=info HOST="$role" \
         "$registry_dir/neon-registry" --urls "http://127.0.0.1:${port[$role]}" >>"$work/logs/$role.log" 2>&1 &
+      ;;
+    ours-peer-*)
+      # Every node lists all three; each names itself by host:port, since they share 127.0.0.1.
+      env -i "${base_env[@]}" REMOTE_URL="http://127.0.0.1:${port[ours-primary]}" USER="$user" PASSWORD="$password" \
+        HTPASSWD_FILE="$work/htpasswd" STORAGE_PATH="$store" PORT="${port[$role]}" LOG_LEVEL=info HOST="127.0.0.1:${port[$role]}" \
+        PEERS="$peers" SECRET="$secret" "$registry_dir/neon-registry" --urls "http://127.0.0.1:${port[$role]}" >>"$work/logs/$role.log" 2>&1 &
       ;;
     ref-primary | ref-cache | ref-ceph)
       {
@@ -644,6 +657,70 @@ for side in ours ref; do
 done
 
 # ---------------------------------------------------------------------------------------------------------------
+# Peers: three of our cache nodes, each with the others as PEERS, over the same primary. The same 20 cold pulls
+# spread over the three (against one node's, above); then again from empty with one node killed (SIGKILL) once it
+# has fetched its first blob, its clients moved to the other two: every pull must still succeed.
+
+peers_ran=false
+if $peers_bench; then
+  log "peers: $concurrent_pulls concurrent cold pulls spread over three cache nodes that are each other's PEERS"
+  peers_ran=true
+  peers=""
+  for n in 1 2 3; do
+    pick_port
+    fixed_port[ours-peer-$n]=$PICKED
+    peers+="${peers:+,}http://127.0.0.1:$PICKED"
+  done
+  for scenario in spread killed; do
+    for n in 1 2 3; do
+      [ -n "${pid[ours-peer-$n]:-}" ] && stop_registry "ours-peer-$n"
+      start_registry "ours-peer-$n"
+    done
+    # Each node has probed the others before the pulls start (the probe runs every 2 s).
+    sleep 2.5
+    mark ours-peer-3
+    peer3_mark=$MARK
+    mark ours-primary
+    start=$(now)
+    pulls=()
+    for ((i = 0; i < concurrent_pulls; i++)); do
+      if [ $scenario = spread ]; then node=$((i % 3 + 1)); else node=$((i % 2 + 1)); fi
+      timeout "$copy_timeout" skopeo --insecure-policy copy --quiet --preserve-digests --src-tls-verify=false --src-creds "$login" \
+        "docker://127.0.0.1:${port[ours-peer-$node]}/bench/large-1:v1" "dir:$work/pulls/peers-$i" >"$work/logs/peers-$i.log" 2>&1 &
+      pulls+=($!)
+      children+=($!)
+    done
+    if [ $scenario = killed ]; then
+      # Killed once it has fetched its first blob from the upstream: mid-run, with the blobs it owns in flight.
+      for _ in $(seq 200); do
+        tail -n +"$((peer3_mark + 1))" "$work/logs/ours-peer-3.log" | grep -q ' Filled ' && break
+        sleep 0.05
+      done
+      kill -9 "${pid[ours-peer-3]}" 2>/dev/null || true
+      wait "${pid[ours-peer-3]}" 2>/dev/null || true
+      unset "pid[ours-peer-3]"
+    fi
+    failed=0
+    for i in "${!pulls[@]}"; do
+      if ! wait "${pulls[$i]}" || ! cmp -s "$work/pulls/peers-$i/manifest.json" "$work/images/large-1/manifest.json"; then
+        failed=$((failed + 1))
+        fail "peers ($scenario): pull $i failed: $(tail -n 2 "$work/logs/peers-$i.log" | tr '\n' ' ')"
+      fi
+    done
+    secs=$(since "$start")
+    children=()
+    rm -rf "$work"/pulls/peers-*
+    [ "$failed" = 0 ] && record "peers.$scenario.time" ours "$secs"
+    record "peers.$scenario.failed" ours "$failed"
+    upstream_since ours-primary "$MARK"
+    record "peers.$scenario.blob_gets" ours "$BLOB_GETS"
+  done
+  for n in 1 2; do
+    stop_registry "ours-peer-$n"
+  done
+fi
+
+# ---------------------------------------------------------------------------------------------------------------
 # CephFS: ours and the reference on one ceph-fuse mount of a throwaway single-host cluster, the same images, the
 # same loads; beside ours on local disk above. The mount's client daemon (ceph-fuse) does the filesystem work of
 # every request, so its CPU per request is shown too.
@@ -830,6 +907,27 @@ ceph_table() {
   done
 }
 
+# The peers table: ours only (the reference's caches cannot share), three nodes against the one node above.
+peers_table() {
+  local row key label fmt value
+  printf '| %-52s | %10s |\n' figure ours
+  printf '|%s|%s|\n' "$(printf -- '-%.0s' {1..54})" "$(printf -- '-%.0s' {1..12})"
+  for row in \
+    "c20.time|$concurrent_pulls cold pulls, one node (s)|%.2f" \
+    "c20.blob_gets|  upstream blob GETs (4 blobs)|%.0f" \
+    "peers.spread.time|$concurrent_pulls cold pulls over three peer nodes (s)|%.2f" \
+    "peers.spread.blob_gets|  upstream blob GETs (4 blobs; 12 without PEERS)|%.0f" \
+    "peers.spread.failed|  pulls failed|%.0f" \
+    "peers.killed.time|$concurrent_pulls cold pulls, a third node killed mid-run (s)|%.2f" \
+    "peers.killed.blob_gets|  upstream blob GETs|%.0f" \
+    "peers.killed.failed|  pulls failed|%.0f"; do
+    IFS='|' read -r key label fmt <<<"$row"
+    value=$(median "${VALUES["$key|ours"]:-}" || true)
+    [ -z "$value" ] && missing_figures=$((missing_figures + 1))
+    printf '| %-52s | %10s |\n' "$label" "$(formatted "$fmt" "$value" MISSING)"
+  done
+}
+
 cpu_model=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
 echo
 echo "neon-registry $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown) vs $(docker-registry --version 2>/dev/null | awk '{ print $2, $3 }')," \
@@ -840,6 +938,10 @@ echo "ratio: how many times better ours is than the reference (above 1.00x ours 
 echo
 table
 echo
+if $peers_ran; then
+  peers_table
+  echo
+fi
 if $cephfs_ran; then
   ceph_table
   echo

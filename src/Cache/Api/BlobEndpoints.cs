@@ -32,7 +32,7 @@ internal sealed class BlobEndpoints(IContentSource content, BlobStore blobs, Cac
         }
 
         http.Response.Headers[RegistryHeaders.ContentDigest] = digest.ToString();
-        cacheHeaders.Write(http, blob.Status);
+        cacheHeaders.Write(http, blob.Status, blob.Via);
         var entityTag = new EntityTagHeaderValue($"\"{digest}\"");
         if (blob.File is { } file)
         {

@@ -13,11 +13,12 @@ internal sealed class CacheHeaders(RegistryOptions options) : IMiddleware
 {
     public const string Name = "X-Cache";
 
-    public void Write(HttpContext http, CacheStatus status)
+    /// <param name="via">The peer node the content came through (<c>MISS from manager-1 via manager-2</c>), if any.</param>
+    public void Write(HttpContext http, CacheStatus status, string? via = null)
     {
         if (status != CacheStatus.Local)
         {
-            http.Response.Headers[Name] = Value(status);
+            http.Response.Headers[Name] = via is null ? Value(status) : $"{Value(status)} via {via}";
         }
     }
 

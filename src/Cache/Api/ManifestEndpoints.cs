@@ -22,7 +22,7 @@ internal sealed class ManifestEndpoints(ManifestStore manifests, IContentSource 
         }
 
         var manifest = found.Manifest;
-        cacheHeaders.Write(http, found.Status);
+        cacheHeaders.Write(http, found.Status, found.Via);
         http.Response.Headers[RegistryHeaders.ContentDigest] = manifest.Digest.ToString();
         http.Response.Headers.ETag = $"\"{manifest.Digest}\"";
         return new SmallBody(manifest.Content, manifest.MediaType);

@@ -14,7 +14,7 @@ internal sealed class BasicAuthentication(CredentialVerifier verifier, LoginThro
 
     public async Task InvokeAsync(HttpContext http, RequestDelegate next)
     {
-        if (ProbePaths.IsProbe(http))
+        if (ProbePaths.IsProbe(http) || Proxy.PeerRequestGuard.IsPeerRequest(http))
         {
             await next(http);
             return;

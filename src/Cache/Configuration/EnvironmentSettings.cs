@@ -25,6 +25,7 @@ internal static class EnvironmentSettings
 
         var upstreams = ReadUpstreams(Get);
         var isCache = upstreams is not null;
+        var instanceName = Get("HOST") ?? Environment.MachineName;
         return new RegistryOptions
         {
             StoragePath = ReadStoragePath(configuration),
@@ -41,8 +42,9 @@ internal static class EnvironmentSettings
             DeleteEnabled = ReadBoolean("DELETE_ENABLED", Get("DELETE_ENABLED"), defaultValue: true),
             LogLevel = ReadLogLevel(Get("LOG_LEVEL")),
             JsonLogs = ReadLogFormat(Get("LOG_FORMAT")),
-            InstanceName = Get("HOST") ?? Environment.MachineName,
+            InstanceName = instanceName,
             Upstreams = upstreams,
+            Peers = Get("PEERS") is { } peers ? ReadPeers(peers, isCache, instanceName, Get) : null,
         };
     }
 
@@ -102,6 +104,46 @@ internal static class EnvironmentSettings
         var ignoredUser = password is null ? user : null;
         var url = new Uri(remote);
         return defaults.Create(UpstreamOptions.NameOf(url), url, ignoredUser is null ? user : null, password) with { IgnoredUser = ignoredUser };
+    }
+
+    /// <summary>
+    /// PEERS lists every cache node, this one too, as the same list on every node. This node is the entry whose
+    /// host, or host:port (for nodes sharing a host), is HOST, so exactly one entry must match it.
+    /// </summary>
+    private static PeerOptions ReadPeers(string value, bool isCache, string instanceName, Func<string, string?> get)
+    {
+        if (!isCache)
+        {
+            throw new SettingsException("PEERS is for cache nodes: set REMOTE_URL or UPSTREAMS_FILE too, or remove PEERS");
+        }
+
+        var nodes = new List<Uri>();
+        foreach (var entry in value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (!Uri.TryCreate(entry, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https") || url.AbsolutePath != "/" || url.UserInfo.Length > 0 || url.Query.Length > 0)
+            {
+                throw new SettingsException($"PEERS entry '{entry}' is not the root URL of a cache node, e.g. http://manager-2.neon-registry-cache.cluster:5002");
+            }
+
+            if (nodes.Any(node => node.Authority.Equals(url.Authority, StringComparison.OrdinalIgnoreCase)))
+            {
+                throw new SettingsException($"PEERS lists {url.Authority} twice");
+            }
+
+            nodes.Add(url);
+        }
+
+        var self = nodes.FindAll(node => node.Host.Equals(instanceName, StringComparison.OrdinalIgnoreCase) || node.Authority.Equals(instanceName, StringComparison.OrdinalIgnoreCase));
+        if (self.Count != 1)
+        {
+            throw new SettingsException(self.Count == 0
+                ? $"PEERS must list this node too: no entry's host is HOST '{instanceName}'"
+                : $"PEERS has {self.Count} entries whose host is HOST '{instanceName}': set HOST to this node's host:port");
+        }
+
+        var secret = get("SECRET") ?? throw new SettingsException($"SECRET is required with PEERS: it signs peer requests; set it to the same random string of at least {MinimumSecretLength} characters on every node");
+        var defaults = new PeerOptions { Nodes = nodes, Self = nodes.IndexOf(self[0]), Secret = ReadSecret(secret) };
+        return defaults with { Timeout = ReadDuration("PEER_TIMEOUT", get("PEER_TIMEOUT"), defaults.Timeout) };
     }
 
     private static TimeSpan ReadDuration(string name, string? value, TimeSpan defaultValue)

@@ -54,6 +54,9 @@ internal sealed record RegistryOptions
     /// <summary>The upstreams of a pull-through cache; null for a primary registry.</summary>
     public UpstreamSetOptions? Upstreams { get; init; }
 
+    /// <summary>The other cache nodes this one shares its blobs with (PEERS); null without PEERS, and for a primary.</summary>
+    public PeerOptions? Peers { get; init; }
+
     public bool IsCache => Upstreams is not null;
 
     /// <summary>Whether clients must log in: always for a primary, only with an htpasswd file for a cache.</summary>

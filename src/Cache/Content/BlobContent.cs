@@ -10,6 +10,9 @@ namespace NeonRegistry.Content;
 /// </summary>
 internal sealed record BlobContent(BlobInfo? File, BlobIntake? Intake, CacheStatus Status, IDisposable? Lease = null, long? UpstreamLength = null)
 {
+    /// <summary>The peer node a fill comes from, for X-Cache; null when it comes from the upstream.</summary>
+    public string? Via { get; init; }
+
     public static BlobContent Committed(BlobInfo file, CacheStatus status, IDisposable? lease = null) => new(file, null, status, lease);
 
     public static BlobContent Filling(BlobIntake intake, IDisposable lease) => new(null, intake, CacheStatus.Miss, lease);

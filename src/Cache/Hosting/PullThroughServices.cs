@@ -29,6 +29,7 @@ internal static class PullThroughServices
         services.AddSingleton<NamespaceFilter>();
         services.AddSingleton<CacheEvictor>();
         services.AddHostedService(provider => provider.GetRequiredService<CacheEvictor>());
+        services.AddPeers(options);
         return services.AddSingleton<IContentSource, PullThroughContentSource>();
     }
 }

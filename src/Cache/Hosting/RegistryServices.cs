@@ -100,6 +100,12 @@ internal static class RegistryServices
         }
 
         app.UseMiddleware<CrossSiteWriteGuard>();
+        if (options.IsCache)
+        {
+            // Before the login: a peer's signature is its login, and a forged one is refused here.
+            app.UseMiddleware<Proxy.PeerRequestGuard>();
+        }
+
         if (options.RequiresLogin)
         {
             app.UseMiddleware<BasicAuthentication>();

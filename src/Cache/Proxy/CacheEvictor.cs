@@ -36,6 +36,9 @@ internal sealed partial class CacheEvictor(
     private long _measuredAt;
     private volatile bool _measured;
 
+    /// <summary>Holds <paramref name="digest"/> against eviction until disposed: it is being served.</summary>
+    public IDisposable Lease(Digest digest) => leases.Acquire(digest);
+
     /// <summary>Counts a blob the cache has just stored towards the next check against the limit.</summary>
     public void NoteStored(long bytes) => Interlocked.Add(ref _storedSinceMeasure, bytes);
 

@@ -14,8 +14,8 @@ namespace NeonRegistry.Proxy;
 internal sealed partial class PullThroughBlobs(
     BlobStore blobs,
     BlobFills fills,
-    BlobLeases leases,
     CacheEvictor evictor,
+    BlobSources sources,
     TimeProvider clock,
     IHostApplicationLifetime lifetime,
     CacheMetrics metrics,
@@ -23,7 +23,7 @@ internal sealed partial class PullThroughBlobs(
 {
     public async Task<BlobContent?> GetOrNullAsync(UpstreamRepository upstream, RepositoryName name, Digest digest, CancellationToken cancellationToken)
     {
-        var lease = leases.Acquire(digest);
+        var lease = evictor.Lease(digest);
         try
         {
             var cached = blobs.FindOrNull(name, digest);
@@ -40,14 +40,15 @@ internal sealed partial class PullThroughBlobs(
                 return BlobContent.Committed(cached, CacheStatus.Hit, lease);
             }
 
-            var fill = await fills.JoinOrStartAsync(digest, () => StartFillAsync(upstream, name, digest)).WaitAsync(cancellationToken);
+            var forPeer = sources.IsPeerRequest;
+            var fill = await fills.JoinOrStartAsync(digest, () => StartFillAsync(upstream, name, digest, forPeer)).WaitAsync(cancellationToken);
             if (fill is null)
             {
                 lease.Dispose();
                 return null;
             }
 
-            return BlobContent.Filling(fill, lease);
+            return BlobContent.Filling(fill, lease) with { Via = sources.PeerOf(fill) };
         }
         catch
         {
@@ -75,12 +76,15 @@ internal sealed partial class PullThroughBlobs(
         };
     }
 
-    /// <summary>Asks the upstream for a blob and, when it has it, starts the fill that every requester reads from.</summary>
-    private async Task<BlobIntake?> StartFillAsync(UpstreamRepository upstream, RepositoryName name, Digest digest)
+    /// <summary>
+    /// Asks the digest's owner among the peers, else the upstream (<see cref="BlobSources"/>), for a blob and, when
+    /// it has it, starts the fill that every requester reads from.
+    /// </summary>
+    /// <param name="forPeer">For a peer's request: the upstream only, never another peer.</param>
+    private async Task<BlobIntake?> StartFillAsync(UpstreamRepository upstream, RepositoryName name, Digest digest, bool forPeer)
     {
         var stopping = lifetime.ApplicationStopping;
-        var download = await upstream.GetBlobOrNullAsync(digest, stopping);
-        if (download is null)
+        if (await sources.GetBlobOrNullAsync(upstream, name, digest, forPeer, stopping) is not { } source)
         {
             return null;
         }
@@ -89,18 +93,19 @@ internal sealed partial class PullThroughBlobs(
         Stream body;
         try
         {
-            if (download.Length is { } length)
+            if (source.Blob.Length is { } length)
             {
                 evictor.MakeRoomFor(length);
             }
 
             // The body first: the intake creates its temp file, which nothing would delete if the body then failed.
-            body = await download.OpenBodyAsync(stopping);
-            fill = blobs.BeginIntake(digest, download.Length, "the upstream");
+            body = await source.OpenBodyAsync(stopping);
+            fill = blobs.BeginIntake(digest, source.Blob.Length, source.Peer is null ? "the upstream" : $"the cache node {source.Peer.Name}");
+            sources.Started(fill, source.Peer);
         }
         catch
         {
-            download.Dispose();
+            source.Dispose();
             throw;
         }
 
@@ -108,11 +113,11 @@ internal sealed partial class PullThroughBlobs(
         // Not awaited by any request: the fill outlives the client that started it, bounded by the idle timeout.
         _ = Task.Run(async () =>
         {
-            using (download)
+            using (source)
             {
                 try
                 {
-                    await fill.TakeInAsync(body, upstream.Options.IdleTimeout, committed => Commit(name, digest, committed), stopping);
+                    await fill.TakeInAsync(body, upstream.Options.IdleTimeout, committed => Commit(name, digest, committed, source), stopping);
                 }
                 catch (Exception)
                 {
@@ -120,27 +125,27 @@ internal sealed partial class PullThroughBlobs(
                 }
             }
 
-            LogFill(name.Value, digest, fill, clock.GetElapsedTime(started));
+            LogFill(name.Value, digest, fill, source.Name, clock.GetElapsedTime(started));
         });
         return fill;
     }
 
-    private void Commit(RepositoryName name, Digest digest, BlobInfo committed)
+    private void Commit(RepositoryName name, Digest digest, BlobInfo committed, BlobSource source)
     {
         var length = committed.Size;
         // After the rename: a measure that starts in between lists the blob, one that starts after it counts it.
         evictor.NoteStored(length);
-        metrics.Fetched(length);
+        source.Kept(length, metrics);
         blobs.Link(name, digest);
         evictor.EvictIfDue();
     }
 
-    private void LogFill(string name, Digest digest, BlobIntake fill, TimeSpan elapsed)
+    private void LogFill(string name, Digest digest, BlobIntake fill, string source, TimeSpan elapsed)
     {
         metrics.Filled(fill.Succeeded);
         if (fill.Succeeded)
         {
-            LogFilled(logger, name, digest.ToString(), elapsed.TotalMilliseconds);
+            LogFilled(logger, name, digest.ToString(), source, elapsed.TotalMilliseconds);
         }
         else
         {
@@ -148,8 +153,8 @@ internal sealed partial class PullThroughBlobs(
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Filled {Repository} {Digest} from the upstream in {ElapsedMs:0} ms")]
-    private static partial void LogFilled(ILogger logger, string repository, string digest, double elapsedMs);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Filled {Repository} {Digest} from {Source} in {ElapsedMs:0} ms")]
+    private static partial void LogFilled(ILogger logger, string repository, string digest, string source, double elapsedMs);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Discarded the fill of {Repository} {Digest}: {Reason}")]
     private static partial void LogFillFailed(ILogger logger, string repository, string digest, string? reason);

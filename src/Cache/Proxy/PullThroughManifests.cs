@@ -15,6 +15,7 @@ internal sealed partial class PullThroughManifests(
     ManifestStore manifests,
     TagStore tags,
     ReferrersIndex referrers,
+    ManifestSources sources,
     TimeProvider clock,
     IHostApplicationLifetime lifetime,
     ILogger<PullThroughManifests> logger)
@@ -24,11 +25,15 @@ internal sealed partial class PullThroughManifests(
     public async Task<ManifestContent?> GetOrNullAsync(UpstreamRepository upstream, RepositoryName name, Reference reference, CancellationToken cancellationToken)
     {
         var local = await manifests.GetOrNullAsync(name, reference, cancellationToken);
+        var forPeer = sources.IsPeerRequest;
         if (reference.Digest is not null)
         {
             return local is not null
                 ? new ManifestContent(local, CacheStatus.Hit)
-                : await _fetches.RunAsync($"{name}@{reference}", () => FetchAsync(upstream, name, reference.ToString(), null), cancellationToken);
+                : await _fetches.RunAsync(
+                    $"{name}@{reference}",
+                    () => sources.AskAsync(upstream, name, reference.ToString(), forPeer, source => FetchAsync(source, name, reference.ToString(), null)),
+                    cancellationToken);
         }
 
         var tag = reference.Tag!;
@@ -39,7 +44,10 @@ internal sealed partial class PullThroughManifests(
 
         try
         {
-            return await _fetches.RunAsync($"{name}:{tag}", () => RevalidateTagAsync(upstream, name, tag, local), cancellationToken);
+            return await _fetches.RunAsync(
+                $"{name}:{tag}",
+                () => sources.AskAsync(upstream, name, tag, forPeer, source => RevalidateTagAsync(source, name, tag, local)),
+                cancellationToken);
         }
         catch (RegistryException e) when (local is not null && IsUpstreamDown(e))
         {

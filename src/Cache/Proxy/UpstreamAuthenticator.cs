@@ -14,7 +14,7 @@ namespace NeonRegistry.Proxy;
 /// its realm (Docker's token authentication), cached per scope until it expires. Credentials go only to a token
 /// service that <see cref="TokenRealmTrust"/> accepts.
 /// </summary>
-internal sealed class UpstreamAuthenticator(UpstreamOptions options, IMemoryCache cache, ILogger<UpstreamAuthenticator> logger)
+internal sealed class UpstreamAuthenticator(UpstreamOptions options, IMemoryCache cache, ILogger<UpstreamAuthenticator> logger) : IRequestAuthorization
 {
     private static readonly TimeSpan DefaultTokenLifetime = TimeSpan.FromSeconds(60);
 

@@ -21,13 +21,14 @@ internal sealed class UpstreamClient : IDisposable
 
     private readonly UpstreamOptions _options;
     private readonly HttpClient _http;
-    private readonly UpstreamAuthenticator _authenticator;
+    private readonly IRequestAuthorization _authenticator;
     private readonly ResiliencePipeline<HttpResponseMessage> _pipeline;
     private readonly CircuitBreakerStateProvider _breaker = new();
-    private readonly CacheMetrics _metrics;
+    private readonly CacheMetrics? _metrics;
     private readonly TimeProvider _clock;
 
-    public UpstreamClient(UpstreamOptions options, UpstreamAuthenticator authenticator, CacheMetrics metrics, TimeProvider clock)
+    /// <param name="metrics">Where the upstream's latency and errors are counted; null for a peer, counted as a peer.</param>
+    public UpstreamClient(UpstreamOptions options, IRequestAuthorization authenticator, CacheMetrics? metrics, TimeProvider clock)
     {
         _options = options;
         _authenticator = authenticator;
@@ -80,28 +81,28 @@ internal sealed class UpstreamClient : IDisposable
             var response = await _pipeline.ExecuteAsync(
                 async token => await _authenticator.SendAsync(_http, Create, scope, token),
                 cancellationToken);
-            _metrics.UpstreamAnswered(_options.Name, method.Method, (int)response.StatusCode, _clock.GetElapsedTime(started));
+            _metrics?.UpstreamAnswered(_options.Name, method.Method, (int)response.StatusCode, _clock.GetElapsedTime(started));
             if (!response.IsSuccessStatusCode && response.StatusCode != HttpStatusCode.NotFound)
             {
-                _metrics.UpstreamFailed(_options.Name, "status");
+                _metrics?.UpstreamFailed(_options.Name, "status");
             }
 
             return response;
         }
         catch (BrokenCircuitException e)
         {
-            _metrics.UpstreamFailed(_options.Name, "breaker_open");
+            _metrics?.UpstreamFailed(_options.Name, "breaker_open");
             var wait = e.RetryAfter is { } after ? $"; it is asked again in {Math.Ceiling(after.TotalSeconds)} s" : "";
             throw Unavailable($"is unavailable after repeated failures{wait}");
         }
         catch (TimeoutRejectedException)
         {
-            _metrics.UpstreamFailed(_options.Name, "timeout");
+            _metrics?.UpstreamFailed(_options.Name, "timeout");
             throw Unavailable($"did not answer within {_options.RequestTimeout.TotalSeconds} s");
         }
         catch (HttpRequestException e)
         {
-            _metrics.UpstreamFailed(_options.Name, "unreachable");
+            _metrics?.UpstreamFailed(_options.Name, "unreachable");
             throw Unavailable($"cannot be reached ({e.Message})");
         }
     }
