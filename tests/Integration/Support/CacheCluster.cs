@@ -37,7 +37,7 @@ public sealed class CacheCluster : IAsyncDisposable
         var upstream = await RegistryProcess.StartAsync();
         var proxy = await UpstreamProxy.StartAsync(upstream.BaseAddress);
         // PEERS names every node before any starts, so each port is chosen first (the OS's pick, then released).
-        var ports = Enumerable.Range(0, count).Select(_ => FreePort()).ToList();
+        var ports = FreePorts(count);
         var peers = string.Join(",", ports.Select(port => $"http://127.0.0.1:{port}"));
         var nodes = await Task.WhenAll(ports.Select(port =>
         {
@@ -99,10 +99,18 @@ public sealed class CacheCluster : IAsyncDisposable
         await Upstream.DisposeAsync();
     }
 
-    private static int FreePort()
+    /// <summary>Distinct ports: every listener is held until all are chosen, so the OS cannot hand one out twice.</summary>
+    private static List<int> FreePorts(int count)
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        var listeners = Enumerable.Range(0, count).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToList();
+        try
+        {
+            listeners.ForEach(listener => listener.Start());
+            return [.. listeners.Select(listener => ((IPEndPoint)listener.LocalEndpoint).Port)];
+        }
+        finally
+        {
+            listeners.ForEach(listener => listener.Stop());
+        }
     }
 }
