@@ -99,7 +99,10 @@ require() {
 }
 require MANAGER "pass --manager or set MANAGER in the environment" "$manager"
 require IMAGE "pass --image with the registry the image was pushed to (e.g. registry.example.com/neon-registry) or set IMAGE" "$image"
-in_env_file REMOTE_URL || require REMOTE_URL "pass --remote-url, set REMOTE_URL in the environment or in $env_file" "$remote_url"
+# A cache may mirror the upstreams of a file alone (no REMOTE_URL): the binary finds it in the config directory.
+upstreams_file="$config_dir/upstreams.toml"
+[ -f "$upstreams_file" ] || in_env_file REMOTE_URL || in_env_file UPSTREAMS_FILE ||
+  require REMOTE_URL "pass --remote-url, set REMOTE_URL in the environment or in $env_file, or put the upstreams in $upstreams_file" "$remote_url"
 [ "$missing" -eq 0 ] || exit 2
 [[ $manager =~ ^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?$ ]] || die "--manager '$manager' is not a host name (letters, digits and inner '-')"
 [[ $timeout =~ ^[0-9]+$ ]] || die "--timeout '$timeout' is not a number of seconds"
@@ -139,6 +142,9 @@ fi
 if [ -n "$user" ]; then
   export USER=$user PASSWORD=$password
   settings+=(--env USER --env PASSWORD)
+fi
+if [ -f "$upstreams_file" ] && ! in_env_file UPSTREAMS_FILE; then
+  settings+=(--env "UPSTREAMS_FILE=$upstreams_file")
 fi
 # Given first, so that the settings above (the script's own) win over the file's.
 if [ -f "$env_file" ] || $dry_run; then

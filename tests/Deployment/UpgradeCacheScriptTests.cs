@@ -162,6 +162,28 @@ public sealed class UpgradeCacheScriptTests(DockerEngine docker, UpgradeImages i
         Assert.DoesNotContain("--env USER", result.Stdout);
     }
 
+    [Fact]
+    public async Task DryRun_UpstreamsFileInTheConfigDirectory_StandsInForRemoteUrl()
+    {
+        var config = Directory.CreateTempSubdirectory("upgrade-config-");
+        try
+        {
+            await File.WriteAllTextAsync(Path.Combine(config.FullName, "upstreams.toml"), "[[upstream]]\nname = \"ghcr.io\"\nurl = \"https://ghcr.io\"\n");
+
+            var result = await RunWithoutEngineAsync(
+                ["--dry-run", "--manager", "manager-1", "--image", "registry.example.com/neon-registry", "--config-dir", config.FullName],
+                new() { ["USER"] = null, ["PASSWORD"] = null, ["REMOTE_URL"] = null });
+
+            Assert.True(result.ExitCode == 0, result.ToString());
+            Assert.Contains($"--env UPSTREAMS_FILE={config.FullName}/upstreams.toml", result.Stdout);
+            Assert.DoesNotContain("--env REMOTE_URL", result.Stdout);
+        }
+        finally
+        {
+            config.Delete(recursive: true);
+        }
+    }
+
     [Theory]
     [InlineData("MANAGER", "pass --manager or set MANAGER in the environment")]
     [InlineData("IMAGE", "pass --image with the registry the image was pushed to")]
