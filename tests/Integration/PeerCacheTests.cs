@@ -130,6 +130,34 @@ public sealed class PeerCacheTests
         Assert.Equal(1, cluster.Proxy.Count("GET", $"/manifests/{tag}"));
     }
 
+    [Fact]
+    public async Task UpstreamRateLimits_PeerPassesOn429_UpstreamAskedOnce_PeerStaysUp()
+    {
+        await using var cluster = await CacheCluster.StartAsync();
+        var image = await cluster.Upstream.Client.PushImageAsync("app", "v1", layerCount: 1);
+        var digest = TestContent.DigestOf(image.Layers[0]);
+        var blobAsker = (cluster.OwnerOf(digest) + 1) % cluster.Count;
+        var tagAsker = (cluster.OwnerOfTag("app", "v1") + 1) % cluster.Count;
+        cluster.Proxy.FailWith = 429;
+
+        using var blob = await cluster.Node(blobAsker).Client.GetAsync($"/v2/app/blobs/{digest}");
+        using var manifest = await cluster.Node(tagAsker).Client.GetAsync("/v2/app/manifests/v1");
+
+        foreach (var response in new[] { blob, manifest })
+        {
+            Assert.Equal(HttpStatusCode.TooManyRequests, response.StatusCode);
+            Assert.Equal("TOOMANYREQUESTS", await response.ErrorCodeAsync());
+            Assert.Equal(TimeSpan.FromSeconds(17), response.Headers.RetryAfter!.Delta);
+        }
+
+        Assert.Equal(1, cluster.Proxy.Count("GET", $"/blobs/{digest}"));
+        Assert.Equal(1, cluster.Proxy.Count("GET", "/manifests/v1"));
+        foreach (var asker in new[] { blobAsker, tagAsker })
+        {
+            Assert.All(cluster.Node(asker).Services.GetRequiredService<PeerCluster>().Peers, peer => Assert.True(peer.IsUp, $"{peer.Name} down: {peer.DownReason}"));
+        }
+    }
+
     [Theory]
     [InlineData("missing")]
     [InlineData("garbage")]
