@@ -158,6 +158,30 @@ public sealed class PeerCacheTests
         }
     }
 
+    [Fact]
+    public async Task PeerThatRedirects_IsNotFollowed_SignatureGoesNowhereElse_PullServedFromUpstream()
+    {
+        await using var stub = await RedirectingPeer.StartAsync();
+        await using var cluster = await CacheCluster.StartAsync(count: 1, outsiders: [stub.BaseAddress]);
+        var peers = cluster.Node(0).Services.GetRequiredService<PeerCluster>();
+        // A blob the redirecting "node" owns, so the cache asks it first.
+        byte[] blob;
+        string digest;
+        do
+        {
+            blob = TestContent.RandomBytes(10 * 1024);
+            digest = await cluster.Upstream.Client.PushBlobAsync("app", blob);
+        }
+        while (!peers.RankedAbove(NeonRegistry.Oci.Digest.Parse(digest)).Any());
+
+        using var response = await cluster.Node(0).Client.GetAsync($"/v2/app/blobs/{digest}");
+
+        Assert.DoesNotContain(stub.ReceivedAtTarget, headers => headers.Contains(PeerSigner.HeaderName, StringComparer.OrdinalIgnoreCase));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(blob, await response.Content.ReadAsByteArrayAsync());
+        Assert.Equal(1, cluster.Proxy.Count("GET", $"/blobs/{digest}"));
+    }
+
     [Theory]
     [InlineData("missing")]
     [InlineData("garbage")]
