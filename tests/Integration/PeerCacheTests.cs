@@ -182,6 +182,30 @@ public sealed class PeerCacheTests
         Assert.Equal(1, cluster.Proxy.Count("GET", $"/blobs/{digest}"));
     }
 
+    [Fact]
+    public async Task PeerStallsMidBlob_AskerContinuesFromUpstream_ClientGetsWholeBlob()
+    {
+        await using var stub = await StallingPeer.StartAsync();
+        // The stall is noticed after PEER_TIMEOUT; without that, only the fill's idle timeout would end it, and fail it.
+        await using var cluster = await CacheCluster.StartAsync(count: 1, new Dictionary<string, string?> { ["PEER_TIMEOUT"] = "1s", ["UPSTREAM_IDLE_TIMEOUT"] = "10s" }, outsiders: [stub.BaseAddress]);
+        var peers = cluster.Node(0).Services.GetRequiredService<PeerCluster>();
+        byte[] blob;
+        do
+        {
+            blob = TestContent.RandomBytes(256 * 1024);
+        }
+        while (!peers.RankedAbove(NeonRegistry.Oci.Digest.Parse(TestContent.DigestOf(blob))).Any());
+        stub.Blob = blob;
+        var digest = await cluster.Upstream.Client.PushBlobAsync("app", blob);
+
+        var pulled = await cluster.Node(0).Client.GetByteArrayAsync($"/v2/app/blobs/{digest}");
+
+        Assert.Equal(1, stub.BlobsStarted);
+        Assert.Equal(blob, pulled);
+        Assert.Equal(1, cluster.Proxy.Count("GET", $"/blobs/{digest}"));
+        Assert.True(File.Exists(cluster.BlobPath(0, digest)), "the asker kept the verified blob");
+    }
+
     [Theory]
     [InlineData("missing")]
     [InlineData("garbage")]
