@@ -16,6 +16,7 @@ namespace NeonRegistry.Integration.Support;
 public sealed class StallingPeer : IAsyncDisposable
 {
     private readonly WebApplication _app;
+    private int _started;
 
     private StallingPeer(WebApplication app) => _app = app;
 
@@ -26,8 +27,6 @@ public sealed class StallingPeer : IAsyncDisposable
 
     /// <summary>How many blob bodies it began to send.</summary>
     public int BlobsStarted => _started;
-
-    private int _started;
 
     public static async Task<StallingPeer> StartAsync()
     {
