@@ -130,6 +130,82 @@ public sealed class PeerCacheTests
         Assert.Equal(1, cluster.Proxy.Count("GET", $"/manifests/{tag}"));
     }
 
+    [Fact]
+    public async Task UpstreamRateLimits_PeerPassesOn429_UpstreamAskedOnce_PeerStaysUp()
+    {
+        await using var cluster = await CacheCluster.StartAsync();
+        var image = await cluster.Upstream.Client.PushImageAsync("app", "v1", layerCount: 1);
+        var digest = TestContent.DigestOf(image.Layers[0]);
+        var blobAsker = (cluster.OwnerOf(digest) + 1) % cluster.Count;
+        var tagAsker = (cluster.OwnerOfTag("app", "v1") + 1) % cluster.Count;
+        cluster.Proxy.FailWith = 429;
+
+        using var blob = await cluster.Node(blobAsker).Client.GetAsync($"/v2/app/blobs/{digest}");
+        using var manifest = await cluster.Node(tagAsker).Client.GetAsync("/v2/app/manifests/v1");
+
+        foreach (var response in new[] { blob, manifest })
+        {
+            Assert.Equal(HttpStatusCode.TooManyRequests, response.StatusCode);
+            Assert.Equal("TOOMANYREQUESTS", await response.ErrorCodeAsync());
+            Assert.Equal(TimeSpan.FromSeconds(17), response.Headers.RetryAfter!.Delta);
+        }
+
+        Assert.Equal(1, cluster.Proxy.Count("GET", $"/blobs/{digest}"));
+        Assert.Equal(1, cluster.Proxy.Count("GET", "/manifests/v1"));
+        foreach (var asker in new[] { blobAsker, tagAsker })
+        {
+            Assert.All(cluster.Node(asker).Services.GetRequiredService<PeerCluster>().Peers, peer => Assert.True(peer.IsUp, $"{peer.Name} down: {peer.DownReason}"));
+        }
+    }
+
+    [Fact]
+    public async Task PeerThatRedirects_IsNotFollowed_SignatureGoesNowhereElse_PullServedFromUpstream()
+    {
+        await using var stub = await RedirectingPeer.StartAsync();
+        await using var cluster = await CacheCluster.StartAsync(count: 1, outsiders: [stub.BaseAddress]);
+        var peers = cluster.Node(0).Services.GetRequiredService<PeerCluster>();
+        // A blob the redirecting "node" owns, so the cache asks it first.
+        byte[] blob;
+        string digest;
+        do
+        {
+            blob = TestContent.RandomBytes(10 * 1024);
+            digest = await cluster.Upstream.Client.PushBlobAsync("app", blob);
+        }
+        while (!peers.RankedAbove(NeonRegistry.Oci.Digest.Parse(digest)).Any());
+
+        using var response = await cluster.Node(0).Client.GetAsync($"/v2/app/blobs/{digest}");
+
+        Assert.DoesNotContain(stub.ReceivedAtTarget, headers => headers.Contains(PeerSigner.HeaderName, StringComparer.OrdinalIgnoreCase));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(blob, await response.Content.ReadAsByteArrayAsync());
+        Assert.Equal(1, cluster.Proxy.Count("GET", $"/blobs/{digest}"));
+    }
+
+    [Fact]
+    public async Task PeerStallsMidBlob_AskerContinuesFromUpstream_ClientGetsWholeBlob()
+    {
+        await using var stub = await StallingPeer.StartAsync();
+        // The stall is noticed after PEER_TIMEOUT; without that, only the fill's idle timeout would end it, and fail it.
+        await using var cluster = await CacheCluster.StartAsync(count: 1, new Dictionary<string, string?> { ["PEER_TIMEOUT"] = "1s", ["UPSTREAM_IDLE_TIMEOUT"] = "10s" }, outsiders: [stub.BaseAddress]);
+        var peers = cluster.Node(0).Services.GetRequiredService<PeerCluster>();
+        byte[] blob;
+        do
+        {
+            blob = TestContent.RandomBytes(256 * 1024);
+        }
+        while (!peers.RankedAbove(NeonRegistry.Oci.Digest.Parse(TestContent.DigestOf(blob))).Any());
+        stub.Blob = blob;
+        var digest = await cluster.Upstream.Client.PushBlobAsync("app", blob);
+
+        var pulled = await cluster.Node(0).Client.GetByteArrayAsync($"/v2/app/blobs/{digest}");
+
+        Assert.Equal(1, stub.BlobsStarted);
+        Assert.Equal(blob, pulled);
+        Assert.Equal(1, cluster.Proxy.Count("GET", $"/blobs/{digest}"));
+        Assert.True(File.Exists(cluster.BlobPath(0, digest)), "the asker kept the verified blob");
+    }
+
     [Theory]
     [InlineData("missing")]
     [InlineData("garbage")]

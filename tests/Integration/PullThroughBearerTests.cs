@@ -202,6 +202,38 @@ public sealed class PullThroughBearerTests : IDisposable
     }
 
     /// <summary>Pushes a new image to team/app with a push token fetched from the issuer, as docker push would.</summary>
+    [Fact]
+    public async Task TwoEntries_SameBearerUpstream_DifferentLogins_TheRefusedOneNeverPullsWithTheOthersToken()
+    {
+        await using var issuer = await TokenIssuer.StartAsync();
+        await using var reference = await DistributionRegistry.StartWithTokenAuthAsync(issuer);
+        var image = await PushAsync(issuer, reference, "v1");
+        await File.WriteAllTextAsync(Path.Combine(_work, "good.password"), TokenIssuer.Password + "\n");
+        await File.WriteAllTextAsync(Path.Combine(_work, "bad.password"), "wrong\n");
+        var upstreams = Path.Combine(_work, "upstreams.toml");
+        await File.WriteAllTextAsync(upstreams, Entry("good.test", reference.BaseAddress, "good.password") + Entry("bad.test", reference.BaseAddress, "bad.password"));
+        await using var cache = await RegistryServer.StartCacheAsync(reference.BaseAddress, user: null, password: null, new Dictionary<string, string?> { ["REMOTE_URL"] = null, ["UPSTREAMS_FILE"] = upstreams });
+
+        using var good = await cache.Client.GetAsync("/v2/good.test/team/app/manifests/v1");
+        issuer.ResetCounts();
+        using var refused = await cache.Client.GetAsync("/v2/bad.test/team/app/manifests/v1");
+
+        Assert.Equal(HttpStatusCode.OK, good.StatusCode);
+        Assert.Equal(image.Manifest, await good.Content.ReadAsByteArrayAsync());
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
+        Assert.Contains(issuer.Requests, login => login.Scopes.Contains(PullScope) && login.CarriedCredentials && login.Status == 401);
+    }
+
+    private string Entry(string name, Uri url, string passwordFile) => $"""
+        [[upstream]]
+        name = "{name}"
+        url = "{url}"
+        user = "{TokenIssuer.Username}"
+        password_file = "{Path.Combine(_work, passwordFile)}"
+
+
+        """;
+
     private static async Task<PushedImage> PushAsync(TokenIssuer issuer, DistributionRegistry reference, string tag)
     {
         var token = await issuer.RequestTokenAsync(DistributionRegistry.TokenService, "repository:team/app:pull,push");

@@ -47,6 +47,12 @@ internal sealed record UpstreamOptions
     /// <summary>Token realms on these hosts may receive the upstream credentials besides the upstream's own host (TOKEN_REALM_HOSTS).</summary>
     public IReadOnlyList<string> TrustedTokenHosts { get; init; } = [];
 
+    /// <summary>
+    /// Whether redirects (an upstream's to blob storage) are followed. Off for peers, which never redirect: the handler
+    /// drops Authorization on a redirect but not the peer signature, which would be replayable where it led.
+    /// </summary>
+    public bool FollowsRedirects { get; init; } = true;
+
     /// <summary>Docker Hub reads one-component names as library/NAME.</summary>
     public bool IsDockerHub => RemoteUrl.Host is "registry-1.docker.io" or "index.docker.io" or "docker.io";
 

@@ -3,8 +3,8 @@ using NeonRegistry.Metrics;
 namespace NeonRegistry.Proxy;
 
 /// <summary>
-/// A blob on its way into a fill, from the upstream or from a peer. A peer's body that breaks off (the node was
-/// stopped or lost mid-download) is continued from the upstream at the same offset, so a peer lost mid-download
+/// A blob on its way into a fill, from the upstream or from a peer. A peer's body that breaks off or stalls (the node
+/// was stopped, lost or hung mid-download) is continued from the upstream at the same offset, so a peer lost mid-download
 /// fails no pull the upstream could serve; the fill still verifies every byte against the digest. Disposing ends
 /// the download.
 /// </summary>
@@ -38,7 +38,7 @@ internal sealed class BlobSource : IDisposable
     public async Task<Stream> OpenBodyAsync(CancellationToken stopping)
     {
         var body = await Blob.OpenBodyAsync(stopping);
-        return _resume is null ? body : _body = new ResumingBody(body, _resume, _resumed!, stopping);
+        return _resume is null ? body : _body = new ResumingBody(body, _resume, _resumed!, Peer!.Client.Options.RequestTimeout, stopping);
     }
 
     /// <summary>Counts the kept blob's bytes where they came from: the upstream, or the peer.</summary>

@@ -23,7 +23,10 @@ internal sealed partial class BlobSources(PeerCluster cluster, IHttpContextAcces
     /// <summary>Asks for a blob where it should come from; runs on no client's cancellation token.</summary>
     /// <param name="forPeer">The fill is for a peer's request: only the upstream is asked.</param>
     /// <returns>The download and who sends it; null when the owner or the upstream does not have the blob.</returns>
-    /// <exception cref="RegistryException">The upstream could not be asked (peers' faults are never thrown).</exception>
+    /// <exception cref="RegistryException">
+    /// The upstream could not be asked, or rate-limits us (a peer's TOOMANYREQUESTS, its upstream's, is passed on);
+    /// peers' other faults are never thrown.
+    /// </exception>
     public async Task<BlobSource?> GetBlobOrNullAsync(UpstreamRepository upstream, RepositoryName name, Digest digest, bool forPeer, CancellationToken cancellationToken)
     {
         if (!forPeer)
@@ -40,6 +43,12 @@ internal sealed partial class BlobSources(PeerCluster cluster, IHttpContextAcces
                         peer,
                         token => upstream.GetBlobOrNullAsync(digest, token),
                         e => LogResumed(logger, peer.Name, name.Value, digest.ToString(), e.Message));
+                }
+                catch (RegistryException e) when (e.Code == OciErrorCode.TooManyRequests)
+                {
+                    // The owner's upstream rate-limits the cluster: asking again elsewhere only spends more of the limit.
+                    peer.Answered("rate_limited");
+                    throw;
                 }
                 catch (RegistryException e)
                 {

@@ -19,7 +19,9 @@ internal sealed partial class ManifestSources(PeerCluster cluster, IHttpContextA
     /// <summary>Runs <paramref name="call"/> against the owner of <paramref name="reference"/>, the next node, then the upstream.</summary>
     /// <param name="forPeer">For a peer's request: the upstream only.</param>
     /// <returns>What <paramref name="call"/> returned, naming the peer it asked, if any.</returns>
-    /// <exception cref="RegistryException">The upstream's fault; a peer's faults only move the call on.</exception>
+    /// <exception cref="RegistryException">
+    /// The upstream's fault, or a peer's TOOMANYREQUESTS (its upstream's, passed on); a peer's other faults only move the call on.
+    /// </exception>
     public async Task<ManifestContent?> AskAsync(UpstreamRepository upstream, RepositoryName name, string reference, bool forPeer, Func<UpstreamRepository, Task<ManifestContent?>> call)
     {
         if (!forPeer)
@@ -30,6 +32,11 @@ internal sealed partial class ManifestSources(PeerCluster cluster, IHttpContextA
                 try
                 {
                     return await call(peer.Repository(name)) is { } answer ? answer with { Via = peer.Name } : null;
+                }
+                catch (RegistryException e) when (e.Code == OciErrorCode.TooManyRequests)
+                {
+                    // The owner's upstream rate-limits the cluster: asking again elsewhere only spends more of the limit.
+                    throw;
                 }
                 catch (RegistryException e)
                 {

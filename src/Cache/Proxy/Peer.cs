@@ -26,6 +26,8 @@ internal sealed class Peer : IDisposable
             TrustedTokenHosts = [],
             RequestTimeout = peers.Timeout,
             BreakDuration = TimeSpan.FromSeconds(10),
+            // A peer that redirects is not one: its 3xx is a peer fault, and the signature goes nowhere else.
+            FollowsRedirects = false,
         };
         Client = new UpstreamClient(options, signer, metrics: null, clock);
         metrics.Up(Name, true);

@@ -17,7 +17,7 @@ internal sealed class PeerMetrics
     {
         var factory = registry.Factory;
         _fetchedBytes = factory.CreateCounter("neon_registry_cache_peer_fetched_bytes_total", "Bytes of blobs fetched from peer cache nodes instead of the upstream and kept, by peer.", ["peer"]);
-        _requests = factory.CreateCounter("neon_registry_cache_peer_requests_total", "Blob requests to peer cache nodes, by peer and result (found, not_found, failed).", ["peer", "result"]);
+        _requests = factory.CreateCounter("neon_registry_cache_peer_requests_total", "Blob requests to peer cache nodes, by peer and result (found, not_found, failed, rate_limited).", ["peer", "result"]);
         _up = factory.CreateGauge("neon_registry_cache_peer_up", "1 while a peer cache node answers, else 0 (its blobs come from the next node or the upstream).", ["peer"]);
         Refused = factory.CreateCounter("neon_registry_cache_peer_refused_total", "Requests marked as from a peer whose signature was missing, wrong or expired, refused with 403.");
     }

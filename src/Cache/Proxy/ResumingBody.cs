@@ -3,10 +3,13 @@ using System.Buffers;
 namespace NeonRegistry.Proxy;
 
 /// <summary>
-/// A peer's blob body that, when it breaks off, goes on with the same blob from the upstream: the upstream's body
-/// is read past what the peer sent, and the rest follows. Once only; a second break fails the read.
+/// A peer's blob body that, when it breaks off or stalls (sends nothing for the peer's timeout while the connection
+/// stays open), goes on with the same blob from the upstream: the upstream's body is read past what the peer sent,
+/// and the rest follows. Once only; a second break fails the read.
 /// </summary>
-internal sealed class ResumingBody(Stream peerBody, Func<CancellationToken, Task<UpstreamBlob?>> resume, Action<Exception> resumed, CancellationToken stopping) : Stream
+/// <param name="stallTimeout">How long one read of the peer's body may wait for a byte (PEER_TIMEOUT).</param>
+/// <param name="stopping">Bounds the continuation: its GET and the reads that skip what the peer had sent.</param>
+internal sealed class ResumingBody(Stream peerBody, Func<CancellationToken, Task<UpstreamBlob?>> resume, Action<Exception> resumed, TimeSpan stallTimeout, CancellationToken stopping) : Stream
 {
     private Stream _current = peerBody;
     private UpstreamBlob? _upstream;
@@ -29,25 +32,30 @@ internal sealed class ResumingBody(Stream peerBody, Func<CancellationToken, Task
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        int read;
+        if (Resumed)
+        {
+            var read = await _current.ReadAsync(buffer, cancellationToken);
+            _position += read;
+            return read;
+        }
+
+        using var stall = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, stopping);
+        stall.CancelAfter(stallTimeout);
         try
         {
-            read = await _current.ReadAsync(buffer, cancellationToken);
-        }
-        catch (Exception e) when (!Resumed && e is IOException or HttpRequestException)
-        {
-            resumed(e);
-            await ContinueFromUpstreamAsync();
-            read = await _current.ReadAsync(buffer, cancellationToken);
-        }
-
-        _position += read;
-        if (!Resumed)
-        {
+            var read = await _current.ReadAsync(buffer, stall.Token);
+            _position += read;
             PeerBytes += read;
+            return read;
         }
-
-        return read;
+        catch (Exception e) when (e is IOException or HttpRequestException || IsStall(e, stall.Token, cancellationToken))
+        {
+            resumed(e is OperationCanceledException ? new TimeoutException($"the peer sent nothing for {stallTimeout.TotalSeconds} s") : e);
+            await ContinueFromUpstreamAsync();
+            var read = await _current.ReadAsync(buffer, cancellationToken);
+            _position += read;
+            return read;
+        }
     }
 
     public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException("read asynchronously");
@@ -72,6 +80,10 @@ internal sealed class ResumingBody(Stream peerBody, Func<CancellationToken, Task
 
         base.Dispose(disposing);
     }
+
+    // Our own timeout fired: neither the caller's token (its idle timeout) nor shutdown.
+    private bool IsStall(Exception e, CancellationToken stall, CancellationToken caller) =>
+        e is OperationCanceledException && stall.IsCancellationRequested && !caller.IsCancellationRequested && !stopping.IsCancellationRequested;
 
     private async Task ContinueFromUpstreamAsync()
     {

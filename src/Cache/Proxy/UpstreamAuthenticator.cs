@@ -11,7 +11,7 @@ namespace NeonRegistry.Proxy;
 
 /// <summary>
 /// Logs in to the upstream the way it asks in its 401 challenge: basic with USER/PASSWORD, or a bearer token from
-/// its realm (Docker's token authentication), cached per scope until it expires. Credentials go only to a token
+/// its realm (Docker's token authentication), cached per entry, login and scope until it expires. Credentials go only to a token
 /// service that <see cref="TokenRealmTrust"/> accepts.
 /// </summary>
 internal sealed class UpstreamAuthenticator(UpstreamOptions options, IMemoryCache cache, ILogger<UpstreamAuthenticator> logger) : IRequestAuthorization
@@ -135,8 +135,9 @@ internal sealed class UpstreamAuthenticator(UpstreamOptions options, IMemoryCach
     private AuthenticationHeaderValue? Basic() =>
         options.User is null ? null : new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{options.User}:{options.Password}")));
 
-    // Keyed by the upstream too: a scope such as repository:app:pull means a different token at each upstream.
-    private string TokenKey(string scope) => $"upstream-token:{options.RemoteUrl.Authority}:{scope}";
+    // Keyed by the upstream entry and its login too: a scope such as repository:app:pull means a different token at
+    // each upstream, and at one upstream for each login (two entries for one URL, or a reload with another user).
+    private string TokenKey(string scope) => $"upstream-token:{options.Name}:{options.User}:{options.RemoteUrl.Authority}:{scope}";
 
     internal sealed record TokenResponse(
         [property: JsonPropertyName("token")] string? Token,

@@ -39,8 +39,8 @@ internal sealed class UpstreamClient : IDisposable
         {
             AutomaticDecompression = DecompressionMethods.None,
             UseCookies = false,
-            // SocketsHttpHandler drops the Authorization header when it follows a redirect.
-            AllowAutoRedirect = true,
+            // SocketsHttpHandler drops the Authorization header when it follows a redirect (but keeps other headers).
+            AllowAutoRedirect = options.FollowsRedirects,
             MaxAutomaticRedirections = 5,
             ConnectTimeout = options.RequestTimeout,
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),

@@ -32,13 +32,14 @@ public sealed class CacheCluster : IAsyncDisposable
 
     public RegistryServer Node(int index) => _nodes[index] ?? throw new InvalidOperationException($"node {index} was stopped");
 
-    public static async Task<CacheCluster> StartAsync(int count = 3, IReadOnlyDictionary<string, string?>? settings = null)
+    /// <param name="outsiders">More PEERS entries, after the nodes': servers the test runs itself, posing as nodes.</param>
+    public static async Task<CacheCluster> StartAsync(int count = 3, IReadOnlyDictionary<string, string?>? settings = null, IReadOnlyList<Uri>? outsiders = null)
     {
         var upstream = await RegistryProcess.StartAsync();
         var proxy = await UpstreamProxy.StartAsync(upstream.BaseAddress);
         // PEERS names every node before any starts, so each port is chosen first (the OS's pick, then released).
         var ports = FreePorts(count);
-        var peers = string.Join(",", ports.Select(port => $"http://127.0.0.1:{port}"));
+        var peers = string.Join(",", ports.Select(port => $"http://127.0.0.1:{port}").Concat((outsiders ?? []).Select(url => url.GetLeftPart(UriPartial.Authority))));
         var nodes = await Task.WhenAll(ports.Select(port =>
         {
             var node = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>())

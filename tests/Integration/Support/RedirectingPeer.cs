@@ -1,0 +1,77 @@
+using System.Collections.Concurrent;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace NeonRegistry.Integration.Support;
+
+/// <summary>
+/// A server posing as a peer node that answers every request with a 307 to another server on loopback, which
+/// records the headers of every request it gets (and answers 404): where a followed redirect would take a peer
+/// request's headers.
+/// </summary>
+public sealed class RedirectingPeer : IAsyncDisposable
+{
+    private readonly WebApplication _peer;
+    private readonly WebApplication _target;
+    private readonly ConcurrentQueue<IReadOnlyList<string>> _received;
+
+    private RedirectingPeer(WebApplication peer, WebApplication target, ConcurrentQueue<IReadOnlyList<string>> received)
+    {
+        _peer = peer;
+        _target = target;
+        _received = received;
+    }
+
+    public Uri BaseAddress => AddressOf(_peer);
+
+    /// <summary>The header names of each request that reached the redirect's target.</summary>
+    public IReadOnlyList<IReadOnlyList<string>> ReceivedAtTarget => _received.ToList();
+
+    public static async Task<RedirectingPeer> StartAsync()
+    {
+        var received = new ConcurrentQueue<IReadOnlyList<string>>();
+        var target = Build();
+        target.Run(http =>
+        {
+            received.Enqueue([.. http.Request.Headers.Keys]);
+            http.Response.StatusCode = StatusCodes.Status404NotFound;
+            return Task.CompletedTask;
+        });
+        await target.StartAsync();
+        var elsewhere = AddressOf(target);
+        var peer = Build();
+        peer.Run(http =>
+        {
+            http.Response.StatusCode = StatusCodes.Status307TemporaryRedirect;
+            http.Response.Headers.Location = new Uri(elsewhere, http.Request.Path + http.Request.QueryString).ToString();
+            return Task.CompletedTask;
+        });
+        await peer.StartAsync();
+        return new RedirectingPeer(peer, target, received);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var app in new[] { _peer, _target })
+        {
+            await app.StopAsync();
+            await app.DisposeAsync();
+        }
+    }
+
+    private static WebApplication Build()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        return builder.Build();
+    }
+
+    private static Uri AddressOf(WebApplication app) =>
+        new(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+}
