@@ -165,6 +165,7 @@ public sealed class MultiUpstreamTests
         var byNs = await cache.Client.GetByteArrayAsync($"/v2/library/alpine/manifests/{fromPrimary.Digest}?ns=docker.io");
         var reference = await cache.Client.GetByteArrayAsync($"/v2/{Reference}/team/app/manifests/{fromReference.Digest}");
         using var lookalike = await cache.Client.GetAsync($"/v2/{Reference}/team/app/manifests/v1?ns=docker.io");
+        using var unknownHost = await cache.Client.GetAsync("/v2/quay.io/team/app/manifests/v1");
         using var catalog = JsonDocument.Parse(await cache.Client.GetStringAsync("/v2/_catalog"));
 
         Assert.Equal(fromPrimary.Manifest, engine);
@@ -173,6 +174,9 @@ public sealed class MultiUpstreamTests
         Assert.Equal(fromReference.Manifest, reference);
         Assert.Equal(HttpStatusCode.NotFound, lookalike.StatusCode);
         Assert.Contains("its first component names the upstream reference.test", await lookalike.Content.ReadAsStringAsync());
+        // A registry host no upstream is named after is not a Docker Hub namespace.
+        Assert.Equal(HttpStatusCode.NotFound, unknownHost.StatusCode);
+        Assert.Contains("not quay.io", await unknownHost.Content.ReadAsStringAsync());
         Assert.Equal(["library/alpine", "reference.test/team/app"], catalog.RootElement.GetProperty("repositories").EnumerateArray().Select(r => r.GetString()).Order());
     }
 

@@ -95,6 +95,15 @@ internal sealed class UpstreamSet
             return null;
         }
 
+        // Docker's own rule: a first component with a dot, or localhost (a port's ':' written '_'), is a registry host, and Docker
+        // Hub has no such namespace. Without it, an upstream removed from the file would leave its cached
+        // repositories (ghcr.io/...) served as Docker Hub's.
+        if (upstream.Options.Name == "docker.io" && FirstComponent(name) is { } host && (host.Contains('.') || host is "localhost" || host.StartsWith("localhost_", StringComparison.Ordinal)))
+        {
+            refusal = $"this cache mirrors {NameList}, not {host}";
+            return null;
+        }
+
         return name;
     }
 
