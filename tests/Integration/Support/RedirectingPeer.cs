@@ -1,11 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace NeonRegistry.Integration.Support;
 
@@ -27,7 +22,7 @@ public sealed class RedirectingPeer : IAsyncDisposable
         _received = received;
     }
 
-    public Uri BaseAddress => AddressOf(_peer);
+    public Uri BaseAddress => LoopbackApp.AddressOf(_peer);
 
     /// <summary>The header names of each request that reached the redirect's target.</summary>
     public IReadOnlyList<IReadOnlyList<string>> ReceivedAtTarget => _received.ToList();
@@ -35,7 +30,7 @@ public sealed class RedirectingPeer : IAsyncDisposable
     public static async Task<RedirectingPeer> StartAsync()
     {
         var received = new ConcurrentQueue<IReadOnlyList<string>>();
-        var target = Build();
+        var target = LoopbackApp.Create();
         target.Run(http =>
         {
             received.Enqueue([.. http.Request.Headers.Keys]);
@@ -43,8 +38,8 @@ public sealed class RedirectingPeer : IAsyncDisposable
             return Task.CompletedTask;
         });
         await target.StartAsync();
-        var elsewhere = AddressOf(target);
-        var peer = Build();
+        var elsewhere = LoopbackApp.AddressOf(target);
+        var peer = LoopbackApp.Create();
         peer.Run(http =>
         {
             http.Response.StatusCode = StatusCodes.Status307TemporaryRedirect;
@@ -63,15 +58,4 @@ public sealed class RedirectingPeer : IAsyncDisposable
             await app.DisposeAsync();
         }
     }
-
-    private static WebApplication Build()
-    {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        return builder.Build();
-    }
-
-    private static Uri AddressOf(WebApplication app) =>
-        new(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
 }

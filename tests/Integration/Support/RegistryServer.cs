@@ -1,6 +1,4 @@
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace NeonRegistry.Integration.Support;
@@ -23,8 +21,7 @@ public sealed class RegistryServer : IAsyncDisposable
         _app = app;
         StoragePath = storagePath;
         _ownsStorage = ownsStorage;
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        BaseAddress = new Uri(address);
+        BaseAddress = LoopbackApp.AddressOf(app);
         Client = CreateClient(Username, Password);
     }
 

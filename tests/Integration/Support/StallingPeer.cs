@@ -1,10 +1,5 @@
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace NeonRegistry.Integration.Support;
 
@@ -20,7 +15,7 @@ public sealed class StallingPeer : IAsyncDisposable
 
     private StallingPeer(WebApplication app) => _app = app;
 
-    public Uri BaseAddress => new(_app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+    public Uri BaseAddress => LoopbackApp.AddressOf(_app);
 
     /// <summary>The blob this node half-sends; any other is answered 404.</summary>
     public byte[] Blob { get; set; } = [];
@@ -30,10 +25,7 @@ public sealed class StallingPeer : IAsyncDisposable
 
     public static async Task<StallingPeer> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
+        var app = LoopbackApp.Create();
         var peer = new StallingPeer(app);
         app.Run(peer.HandleAsync);
         await app.StartAsync();

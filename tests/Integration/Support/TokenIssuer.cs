@@ -8,12 +8,7 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace NeonRegistry.Integration.Support;
 
@@ -42,7 +37,7 @@ public sealed class TokenIssuer : IAsyncDisposable
         _key = key;
         _certificate = certificate;
         ExpiresIn = expiresIn;
-        BaseAddress = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        BaseAddress = LoopbackApp.AddressOf(app);
     }
 
     public Uri BaseAddress { get; }
@@ -70,10 +65,7 @@ public sealed class TokenIssuer : IAsyncDisposable
         // Backdated an hour so a registry's clock check never sees it as not yet valid.
         var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddHours(-1), DateTimeOffset.UtcNow.AddDays(1));
 
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
+        var app = LoopbackApp.Create();
         TokenIssuer? issuer = null;
         app.MapGet("/token", http => issuer!.HandleAsync(http));
         await app.StartAsync();
